@@ -1,0 +1,77 @@
+# The assistant's two commands: `make run` and `make test`. Everything else here
+# is a step they depend on, and each step is skipped when it is up to date.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON311 ?= python3.11
+VENV := .venv
+RASA_VENV := .venv-rasa
+MODEL := models/current.tar.gz
+BOT_SOURCES := config.yml $(shell find bot -type f \( -name '*.py' -o -name '*.yml' \) -not -path 'bot/tests/*' -not -path '*/__pycache__/*')
+
+PORT ?= 8000
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+export API_PORT := $(PORT)
+export RASA_PORT ACTIONS_PORT
+export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTIONS_PORT)
+export RASA_URL ?= http://127.0.0.1:$(RASA_PORT)
+export PYTHONPATH := $(CURDIR)
+# The ministry's corpus next to the checkout is indexed by default when present.
+export KNOWLEDGE_SOURCES ?= $(wildcard $(abspath ../shared/corpus))
+# Rasa and TensorFlow are chatty and phone home; keep them quiet and offline.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup model index run test test-bot test-app clean
+
+help:
+	@echo "make run    set everything up, then start Rasa, the action server and the API"
+	@echo "make test   set everything up, then run the whole test suite in both environments"
+
+$(VENV)/.installed: requirements/app.lock
+	@echo "==> Creating $(VENV) (Python 3.11: actions, knowledge, API)"
+	$(PYTHON311) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --progress-bar on -r requirements/app.lock
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@echo "==> Creating $(RASA_VENV) (Python 3.10: Rasa 3.6)"
+	@py310=$$(scripts/find-python310.sh) && $$py310 -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --progress-bar on -r requirements/rasa.lock
+	touch $@
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(MODEL): $(RASA_VENV)/.installed $(BOT_SOURCES)
+	@echo "==> Training the Rasa model (about a minute or two)"
+	$(RASA_VENV)/bin/rasa train --config config.yml --domain bot/domain --data bot/data \
+		--out models --fixed-model-name current
+	@# Rasa skips training when its own fingerprint is unchanged; mark the model fresh anyway.
+	touch $@
+
+model: $(MODEL)
+
+# Incremental: unchanged source files are neither re-read nor re-embedded.
+index: $(VENV)/.installed
+	@echo "==> Building the knowledge index (sources: knowledge/corpus $(KNOWLEDGE_SOURCES))"
+	$(VENV)/bin/python -m knowledge build
+
+run: setup model index
+	@echo "==> Starting rasa (:$(RASA_PORT)), actions (:$(ACTIONS_PORT)) and api (http://127.0.0.1:$(API_PORT))"
+	exec $(VENV)/bin/honcho start --procfile Procfile
+
+test-bot: setup model
+	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data bot/data
+	$(RASA_VENV)/bin/rasa test core --stories bot/tests --model $(MODEL) --out var/rasa-test-results \
+		--fail-on-prediction-errors
+	$(RASA_VENV)/bin/python -m pytest tests/bot
+
+test-app: setup model
+	E2E_REQUIRED=1 $(VENV)/bin/python -m pytest tests --ignore=tests/bot
+
+test: test-bot test-app
+
+clean:
+	rm -rf var models .rasa

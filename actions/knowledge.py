@@ -1,0 +1,65 @@
+"""Answer informational questions from the knowledge index, with citations."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import compose_answer
+from actions.messages import language_or_default, message
+from actions.settings import get_settings
+from knowledge.search import KnowledgeBase
+from knowledge.settings import KnowledgeSettings
+
+logger = logging.getLogger(__name__)
+
+_knowledge_base: KnowledgeBase | None = None
+_load_lock = threading.Lock()
+# One search at a time: the embedder is CPU-bound and not shared across threads.
+_search_lock = threading.Lock()
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The index, loaded read-only once per process."""
+    global _knowledge_base
+    with _load_lock:
+        if _knowledge_base is None:
+            _knowledge_base = KnowledgeBase.load(KnowledgeSettings().index_dir)
+        return _knowledge_base
+
+
+def search(question: str, top_k: int) -> list[Any]:
+    with _search_lock:
+        return knowledge_base().search(question, top_k=top_k)
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        language = language_or_default(tracker.get_slot("language"))
+        question = tracker.latest_message.get("text") or ""
+        try:
+            passages = await asyncio.to_thread(search, question, get_settings().answer_top_k)
+        except Exception:  # the index is missing or broken: say so, keep the bot alive
+            logger.exception("knowledge search failed")
+            dispatcher.utter_message(text=message("knowledge_unavailable", language))
+            return []
+        answer = compose_answer(question, passages, language)
+        if answer is None:
+            dispatcher.utter_message(
+                text=message("no_answer", language),
+                buttons=[{"title": message("talk_to_agent", language), "payload": "/request_human"}],
+            )
+            return []
+        dispatcher.utter_message(
+            text=answer.text, json_message={"sources": answer.sources, "language": language}
+        )
+        return []

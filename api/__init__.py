@@ -1,0 +1,1 @@
+"""HTTP front door of the labour-ministry assistant: web chat, health and channels."""

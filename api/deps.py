@@ -1,0 +1,60 @@
+"""Dependencies injected into the routers (settings, HTTP client, Rasa, index)."""
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+import httpx
+from fastapi import Depends, Request
+
+from api.probes import ManifestReader
+from api.rasa_client import RasaClient
+from api.settings import Settings
+
+
+# The plain getters are async so FastAPI does not send them to its threadpool.
+async def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+async def get_http_client(request: Request) -> httpx.AsyncClient:
+    # Created in the app's lifespan so connections to Rasa are pooled.
+    return request.app.state.http_client
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
+
+
+async def get_rasa_client(http: HttpClientDep, settings: SettingsDep) -> RasaClient:
+    return RasaClient(http, settings.rasa_url, settings.rasa_timeout_s)
+
+
+RasaClientDep = Annotated[RasaClient, Depends(get_rasa_client)]
+
+
+async def get_manifest_reader() -> ManifestReader:
+    """`knowledge.index.read_manifest` (see docs/CONTRACTS.md).
+
+    Imported on first use, in a worker thread and outside the probe's timeout:
+    the knowledge package pulls in haystack (seconds, once), which the API does
+    not need to start. If it cannot be imported, the reader reports why, so only
+    the index is marked not ready.
+    """
+    try:
+        module = sys.modules.get("knowledge.index") or await anyio.to_thread.run_sync(
+            importlib.import_module, "knowledge.index"
+        )
+    except Exception as exc:
+        import_error = exc
+
+        def unavailable(index_dir: Path) -> dict[str, Any] | None:
+            raise RuntimeError(f"the knowledge package cannot be loaded: {import_error!r}")
+
+        return unavailable
+    return module.read_manifest
+
+
+ManifestReaderDep = Annotated[ManifestReader, Depends(get_manifest_reader)]

@@ -1,0 +1,122 @@
+"""Talking to the Rasa server: its REST channel, its tracker, and its replies."""
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from pydantic import ValidationError
+
+from api.schemas import LANGUAGES, BotMessage, Button, Source
+
+logger = logging.getLogger(__name__)
+
+
+class AssistantUnreachable(Exception):
+    """Rasa refused the connection or did not answer in time."""
+
+
+class AssistantFailed(Exception):
+    """Rasa answered, but not with a usable reply (5xx, 4xx, or a malformed body)."""
+
+    def __init__(self, reason: str, status_code: int | None = None) -> None:
+        super().__init__(reason)
+        self.status_code = status_code
+
+
+class RasaClient:
+    """Client of one Rasa server (REST channel plus HTTP API)."""
+
+    def __init__(self, http: httpx.AsyncClient, base_url: str, timeout_s: float) -> None:
+        self._http = http
+        self._base_url = base_url
+        self._timeout_s = timeout_s
+
+    async def send_message(
+        self, sender: str, message: str, metadata: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        """Post a citizen's message to the REST channel; return Rasa's raw reply items."""
+        url = f"{self._base_url}/webhooks/rest/webhook"
+        payload = {"sender": sender, "message": message, "metadata": metadata}
+        try:
+            response = await self._http.post(url, json=payload, timeout=self._timeout_s)
+        except httpx.TimeoutException as exc:
+            raise AssistantUnreachable(f"no answer from Rasa at {url} within {self._timeout_s:g}s") from exc
+        except httpx.TransportError as exc:
+            raise AssistantUnreachable(f"cannot reach Rasa at {url}: {exc!r}") from exc
+        if response.status_code != 200:
+            raise AssistantFailed(
+                f"Rasa answered HTTP {response.status_code}: {response.text[:300]!r}",
+                status_code=response.status_code,
+            )
+        try:
+            items = response.json()
+        except ValueError as exc:
+            raise AssistantFailed(f"Rasa answered a body that is not JSON: {response.text[:300]!r}") from exc
+        if not isinstance(items, list):
+            raise AssistantFailed(f"Rasa answered {type(items).__name__}, expected a list of messages")
+        return [item for item in items if isinstance(item, dict)]
+
+    async def conversation_language(self, sender: str) -> str | None:
+        """The `language` slot of the conversation, or None if it cannot be read.
+
+        The tracker is the authority: the NLU component keeps the slot sticky, so
+        it says which language the bot actually answered in.
+        """
+        url = f"{self._base_url}/conversations/{quote(sender, safe='')}/tracker"
+        try:
+            response = await self._http.get(url, params={"include_events": "NONE"}, timeout=self._timeout_s)
+            response.raise_for_status()
+            language = (response.json().get("slots") or {}).get("language")
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            # Needs `rasa run --enable-api`; without it the reply's own hint is used.
+            logger.warning("Could not read the language slot of %s from Rasa's tracker: %r", sender, exc)
+            return None
+        return language if language in LANGUAGES else None
+
+
+def fold_reply(items: list[dict[str, Any]]) -> tuple[list[BotMessage], str | None]:
+    """Turn the REST channel's items into messages, and the reply's language hint.
+
+    Actions send sources with `json_message`, which the REST channel returns as a
+    separate `{"custom": {"sources": [...], "language": "xx"}}` item right after
+    the text; the sources are folded into the message before them.
+    """
+    messages: list[BotMessage] = []
+    language: str | None = None
+    for item in items:
+        custom = item.get("custom")
+        if isinstance(custom, dict):
+            if custom.get("language") in LANGUAGES:
+                language = custom["language"]
+            sources = _parse_all(Source, custom.get("sources"))
+            if sources:
+                if messages:
+                    target = messages[-1]
+                else:
+                    # Sources with no text before them still deserve to be shown.
+                    target = BotMessage(text="")
+                    messages.append(target)
+                target.sources = (target.sources or []) + sources
+            continue
+        text = item.get("text")
+        buttons = _parse_all(Button, item.get("buttons"))
+        if isinstance(text, str) or buttons:
+            messages.append(BotMessage(text=text if isinstance(text, str) else "", buttons=buttons or None))
+        else:
+            # Images, attachments: the web chat has nothing to show for them yet.
+            logger.debug("Dropped a Rasa reply item with no text: %s", sorted(item))
+    return messages, language
+
+
+def _parse_all(model: type[Button] | type[Source], raw: Any) -> list[Any]:
+    """Validate a list of items, skipping (and logging) the malformed ones."""
+    if not isinstance(raw, list):
+        return []
+    parsed = []
+    for entry in raw:
+        try:
+            parsed.append(model.model_validate(entry))
+        except ValidationError:
+            logger.warning("Dropped a malformed %s from Rasa's reply: %r", model.__name__, entry)
+    return parsed

@@ -1,0 +1,92 @@
+"""Web chat channel: a citizen's message in, the assistant's reply out."""
+
+import asyncio
+import logging
+
+import httpx
+from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
+
+from api.deps import HttpClientDep, RasaClientDep, SettingsDep
+from api.errors import ApiError, Utf8JSONRoute, error_responses
+from api.probes import RASA_NO_MODEL, probe_actions, probe_rasa
+from api.rasa_client import AssistantFailed, AssistantUnreachable, fold_reply
+from api.schemas import ChatReply, ChatRequest
+from api.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(tags=["chat"], route_class=Utf8JSONRoute)
+
+DEFAULT_LANGUAGE = "ar"
+
+UNAVAILABLE = "The assistant is temporarily unavailable. Please try again in a few minutes."
+ACTIONS_DOWN = (
+    "The assistant cannot look up answers or case files right now because its "
+    "action server is down. Please try again later."
+)
+NOT_READY = "The assistant is starting up and has no trained model loaded yet. Please try again later."
+FAILED = "The assistant could not process your message. Please try again later."
+
+
+@router.post(
+    "/api/chat",
+    response_model=ChatReply,
+    response_model_exclude_none=True,
+    responses=error_responses(400, 415, 422, 502, 503),
+    summary="Send a citizen's message to the assistant",
+)
+async def chat(
+    chat_request: ChatRequest,
+    settings: SettingsDep,
+    rasa: RasaClientDep,
+    http: HttpClientDep,
+) -> ChatReply:
+    # The limit is a setting, so it is checked here rather than in the model;
+    # it is reported like every other invalid field.
+    if len(chat_request.message) > settings.max_message_chars:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_too_long",
+                    "loc": ("body", "message"),
+                    "msg": f"String should have at most {settings.max_message_chars} characters",
+                    "input": None,
+                    "ctx": {"max_length": settings.max_message_chars},
+                }
+            ]
+        )
+
+    try:
+        items = await rasa.send_message(chat_request.sender, chat_request.message, chat_request.metadata)
+    except AssistantUnreachable as exc:
+        logger.error("Rasa unreachable: %s", exc)
+        raise ApiError(503, "assistant_unavailable", UNAVAILABLE) from exc
+    except AssistantFailed as exc:
+        logger.error("Rasa failed on a message from %s: %s", chat_request.sender, exc)
+        await _explain_failure(settings, http, silent=False)
+        raise ApiError(502, "assistant_error", FAILED) from exc
+
+    if not items:
+        # Rasa 3.6's REST channel swallows a failing custom action (or a missing
+        # model) and answers 200 with an empty list, so silence needs a diagnosis.
+        await _explain_failure(settings, http, silent=True)
+        logger.warning("Rasa gave no reply to %s although all its parts look up", chat_request.sender)
+
+    messages, reply_language = fold_reply(items)
+    language = await rasa.conversation_language(chat_request.sender) or reply_language or DEFAULT_LANGUAGE
+    return ChatReply(sender=chat_request.sender, language=language, messages=messages)
+
+
+async def _explain_failure(settings: Settings, http: httpx.AsyncClient, *, silent: bool) -> None:
+    """Raise a 503 naming the part that is down, if one is; return otherwise."""
+    actions, rasa = await asyncio.gather(
+        probe_actions(http, settings.action_server_url, settings.health_timeout_s),
+        probe_rasa(http, settings.rasa_url, settings.health_timeout_s),
+    )
+    if not actions.ready:
+        logger.error("Action server not ready: %s", actions.detail)
+        raise ApiError(503, "actions_unavailable", ACTIONS_DOWN)
+    if silent and rasa.detail == RASA_NO_MODEL:
+        logger.error("Rasa not ready: %s", rasa.detail)
+        raise ApiError(503, "assistant_not_ready", NOT_READY)

@@ -1,0 +1,4 @@
+"""Rasa side of the labour-ministry assistant: domain, NLU data and custom NLU components.
+
+Only Rasa (the `.venv-rasa` environment) imports this package.
+"""

@@ -1,0 +1,428 @@
+"""Language identification for chat messages: Arabic (MSA or Darija), French, English.
+
+Pure Python (stdlib + langdetect), no Rasa import, so it can be unit-tested alone.
+
+`identify(text)` returns a `LanguageGuess`. The caller only switches language when
+`guess.confident` is true; otherwise it keeps the language it had (a sticky slot).
+
+The decision is taken in this order:
+
+1. an explicit request to change language ("in English please", "en français",
+   "بالعربية", "b darija", "bel 3arbia") wins;
+2. Arabic script means Arabic (MSA and Darija alike);
+3. Latin-script Darija ("Arabizi": digits used as letters, words such as bghit,
+   n3ref, wach, dyali) means Arabic, also when mixed with French;
+4. what is left is French or English: a small lexicon of very common words
+   decides one- to three-word messages and any message where it is clear-cut;
+   langdetect (restricted to ar/fr/en, fixed seed) decides the rest.
+
+Messages with no words (empty, "👍", a number, a case number, an ID card number)
+or only words that every language uses ("ok") are not confident.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+ARABIC = "ar"
+FRENCH = "fr"
+ENGLISH = "en"
+LANGUAGES = (ARABIC, FRENCH, ENGLISH)
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """The outcome of `identify`.
+
+    language: best guess (`ar`, `fr`, `en`), or None when there is nothing to go on.
+    confident: True when the caller should switch to `language`.
+    probability: how sure the guess is, between 0 and 1.
+    reason: a short tag saying which rule decided (for logs and tests).
+    """
+
+    language: Optional[str]
+    confident: bool
+    probability: float
+    reason: str
+
+
+def _sure(language: str, reason: str, probability: float = 1.0) -> LanguageGuess:
+    return LanguageGuess(language, True, probability, reason)
+
+
+def _unsure(reason: str, language: Optional[str] = None, probability: float = 0.0) -> LanguageGuess:
+    return LanguageGuess(language, False, probability, reason)
+
+
+# --------------------------------------------------------------------------
+# Things that are not words of any language
+# --------------------------------------------------------------------------
+
+# Case numbers (LAB-2025-000123, lab 2025 000123, LAB2025000123, Arabic-Indic digits)
+# and Moroccan national ID numbers (CIN: one or two letters then digits, AB123456,
+# "ab 123456"). `\d` matches Arabic-Indic digits too. These are only removed before
+# guessing the language; the NLU regexes in bot/data/nlu/case_status.yml are stricter.
+CASE_NUMBER_RE = re.compile(r"\blab[\s_./-]*\d{4}[\s_./-]*\d{6}\b", re.IGNORECASE)
+NATIONAL_ID_RE = re.compile(r"\b[a-z]{1,2}[\s-]?\d{4,8}\b", re.IGNORECASE)
+URL_OR_EMAIL_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+", re.IGNORECASE)
+
+# Letters of the Arabic script (not its digits or punctuation).
+ARABIC_LETTER_RE = re.compile(
+    "[\u0621-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06fa-\u06ff"
+    "\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
+)
+LATIN_LETTER_RE = re.compile(r"[a-zà-öø-ÿœæ]", re.IGNORECASE)
+
+# A Latin-script word, keeping digits (Arabizi) and apostrophes (j'ai, don't).
+LATIN_TOKEN_RE = re.compile(r"[a-z0-9à-öø-ÿœæ]+(?:['’][a-z0-9à-öø-ÿœæ]+)*")
+ANY_TOKEN_RE = re.compile(r"\w+")
+
+# Words that say nothing about the language.
+NEUTRAL_WORDS = frozenset(
+    """
+    ok okay oki okey okk kk k no lol hmm hm mm mmm ah oh eh ha haha hh hhh hhhh xd
+    xdd wow yo test cv
+    """.split()
+)
+
+# --------------------------------------------------------------------------
+# Darija written in Latin letters ("Arabizi")
+# --------------------------------------------------------------------------
+
+# Words that, written this way, are Darija and hardly anything else.
+DARIJA_WORDS = frozenset(
+    """
+    salam slm salamo salamou salamu salamualaykom alaykom alikom aleykoum 3alaykom
+    labas lbas bikhir bkhir hamdolah hamdullah lhamdulillah hamdoulah
+    bghit bghina bgha bghiti kanbghi nbghi
+    n3ref n3raf n3rf na3ref nchof nchouf nchuf chof chouf
+    3ref 3rafti fhamt mafhamtch ma3reftch
+    dyal dyali dyalek dyalk dyalo dyalha dyalna dial diali dialk dialo dialna
+    wach wash kifach kifash kifch kidayr kidayra chno chnou chnu chnowa achno ashno
+    ach 3lach 3lash lach lash fach fash imta emta mnin fin
+    ch7al chhal shhal ch7el sh7al b7al bhal
+    mzyan mezyan mzian mziana zwin zwina bzaf bzzaf bezaf chwiya chwia shwiya
+    daba ghadi ghan ghadin kayn kayna kaynin kain kaina makaynch makainch
+    khdma khedma lkhdma lkhedma khdam khedam kankhdem kanekhdem tkhdem khdamt
+    khdemt l3amal 3amel 3ummal
+    l9anon lqanon qanon 9anon l9anoun l9anun
+    khlas khlass khalso khallsni khalsoni
+    3afak afak 3fak lah ykhalik ykhlik smhli sme7li smh7li
+    chokran choukran chukran shukran baraka barakallah wakha waxa safi yallah
+    inchallah nchallah incha2allah
+    ana nta nti ntia ntiya howa hia hiya hna 7na homa ntoma
+    rah raha rani rak rakom hadchi hadak hadik hadi hada
+    3and 3andi 3endi 3ndi 3ndk 3andek 3ando 3andha andi
+    khas khass khassni khasni khasek khassek
+    ndir kandir ndiro 3tini 3tina 3awni 3awnni 3awenni m3a m3ak m3aya
+    machi mashi walo wallo walou wla ghir gha
+    sa7bi khoya khouya khti lflous flous mo9awala
+    tsrih tasri7 tesri7 jraya hder hdar snin ykhalsni ykhalesni khalesni khlesni
+    bslama beslama bslamtek thalla sbah msa lkhir kidayrin
+    tbarklah tbarkallah chkoun chkon bnadem nhder nhdar mowadaf lwizara dawezni
+    nchki chikaya lmilaf wsel wslat dri drari khadema charika nqaba simana
+    """.split()
+)
+
+# Darija words that also appear in French or English text ("fin du contrat",
+# "le SMIG"): they only count when the rest of the message agrees.
+WEAK_DARIJA_WORDS = frozenset({"fin", "ana", "smig", "cnss", "anapec", "wla", "ghir", "rah"})
+STRONG_DARIJA_WORDS = DARIJA_WORDS - WEAK_DARIJA_WORDS
+
+# Darija negation wraps the verb in ma-...-ch: makaynch, mabghitch, "ma bghach".
+DARIJA_NEGATION_RE = re.compile(r"^ma[a-z0-9]{2,}(?:ch|sh)$")
+DARIJA_NEGATED_VERB_RE = re.compile(r"^[a-z0-9]{2,}(?:ch|sh)$")
+
+# Latin tokens mixing letters and digits that are not Arabizi.
+NOT_ARABIZI = frozenset({"mp3", "b2b", "b2c", "3g", "5g", "3d", "2d", "g7", "g20", "h24"})
+ARABIZI_DIGITS = "235789"
+
+
+def _is_arabizi_token(token: str) -> bool:
+    """True for words like n3ref, ch7al, l9anon, 3afak: digits standing for letters."""
+    if token in NOT_ARABIZI or not token.isalnum():
+        return False
+    letters = sum(ch.isalpha() for ch in token)
+    digits = [ch for ch in token if ch.isdigit()]
+    return (
+        letters >= 1
+        and 1 <= len(digits) <= letters
+        and all(d in ARABIZI_DIGITS for d in digits)
+    )
+
+
+# --------------------------------------------------------------------------
+# Very common French and English words (short messages, clear-cut cases)
+# --------------------------------------------------------------------------
+
+FRENCH_WORDS = frozenset(
+    """
+    bonjour bonsoir salut coucou merci oui ouais non svp stp plait plaît revoir adieu
+    bienvenue d'accord daccord parfait génial super bien très tres ça ca va
+    je tu il elle nous vous ils elles moi toi mon ma mes ton ta tes son sa ses notre votre
+    le la les un une des du de au aux et ou où est sont suis es êtes ai as avez avons
+    ce cet cette ces qui que quoi quel quelle quels quelles comment combien quand pourquoi
+    avec pour dans sur sans par chez pas plus aussi mais donc car si
+    j'ai c'est qu'est-ce qu'il l'employeur d'un d'une
+    voudrais veux voulez peux pouvez dois doit faut savoir parler aide aider besoin
+    travail emploi salaire congé congés licenciement employeur salarié salariée
+    dossier demande droit droits retraite heures semaine mois jours année contrat
+    humain conseiller personne quelqu'un vrai
+    préavis indemnité indemnités supplémentaires grève syndicat chômage chomage
+    employé employée travailleur travailleurs domestique ministère inspecteur plainte
+    réclamation embauche stage formation maternité paternité annuel annuelle
+    """.split()
+)
+
+ENGLISH_WORDS = frozenset(
+    """
+    hi hello hey thanks thank thx ty cheers yes yeah yep please pls plz bye goodbye
+    good morning afternoon evening night great nice fine welcome sorry
+    i you he she we they me my your his her our their it its this that these those
+    the a an is are am was were be been do does did have has had will would can could
+    should shall may might must not
+    what which who whom whose when where why how much many
+    of to for in on at with from by about and or but if so than
+    i'm it's don't can't i'd i've what's
+    want need help know tell ask check get find talk speak work job jobs wage wages
+    salary leave hours week month year contract employer employee right rights
+    case status human person agent real someone bot
+    dismissal dismissed fired overtime maternity paternity annual holiday holidays
+    injury union unions strike pension retirement unemployment insurance domestic
+    worker workers notice severance compensation labor labour ministry inspector
+    complaint hiring training program
+    """.split()
+)
+
+FRENCH_ELISION_RE = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]")
+ENGLISH_CONTRACTION_RE = re.compile(r"['’](?:s|t|m|re|ve|ll|d)$")
+FRENCH_ACCENT_RE = re.compile(r"[éèêëàâîïôûùüçœ]")
+
+# --------------------------------------------------------------------------
+# Explicit requests to change language
+# --------------------------------------------------------------------------
+
+# How each language is named, in Latin letters and in Arabic script (without the
+# article or a preposition).
+_LANGUAGE_NAMES_LATIN = {
+    ENGLISH: r"english|anglais|l?[ie]ngliziy?a|l?[ie]nglizi",
+    FRENCH: r"french|fran[cç]ais|l?fran[cs]awiy?a|l?fran[cs]awi|l?fran[cs]ia",
+    ARABIC: r"arabic|arabe|l?3arbiy?a|l?3arabiy?a|l?3arbi|d?darija|d?darja",
+}
+_LANGUAGE_NAMES_ARABIC = {
+    ENGLISH: r"[اإ]?ن[جك]ليزي[ةه]?",
+    FRENCH: r"فرنساوي[ةه]?|فرنسي[ةه]?",
+    ARABIC: r"عربي[ةه]?|دارج[ةه]",
+}
+# "in English", "en français", "b darija", "bel 3arbia", "bl3arbia", "بالعربية".
+_PREPOSITION_LATIN = r"(?:in|en|b|bi|bel|bl|f|fel|fl)"
+_PREPOSITION_ARABIC = r"(?:بال|ب)"
+
+
+def _name_pattern(language: str, preposition_required: bool) -> re.Pattern:
+    latin, arabic = _LANGUAGE_NAMES_LATIN[language], _LANGUAGE_NAMES_ARABIC[language]
+    if preposition_required:
+        return re.compile(
+            rf"\b{_PREPOSITION_LATIN}\s?(?:{latin})\b|{_PREPOSITION_ARABIC}(?:ال)?(?:{arabic})"
+        )
+    return re.compile(
+        rf"\b(?:{_PREPOSITION_LATIN}\s?)?(?:{latin})\b|(?:{_PREPOSITION_ARABIC}|ال)?(?:{arabic})"
+    )
+
+
+LANGUAGE_MENTIONS = {lang: _name_pattern(lang, False) for lang in LANGUAGES}
+LANGUAGE_REQUESTS = {lang: _name_pattern(lang, True) for lang in LANGUAGES}
+
+# Words that turn a language name into a request ("answer in", "parle", "3afak").
+SWITCH_CUES_LATIN = frozenset(
+    """
+    please pls plz speak talk answer reply respond write switch change use language
+    svp stp plait plaît parle parler parlez parles réponds répondre repondre reponds
+    répondez repondez écris ecris écrivez ecrivez passe passez utilise langue
+    3afak afak hder hdr hdar hdri tkellem tkalem tkalam jaweb jawbni jawebni kteb ktb
+    """.split()
+)
+SWITCH_CUES_ARABIC = (
+    "من فضلك", "رجاء", "لو سمحت", "تكلم", "تحدث", "أجب", "اجب", "جاوب", "تجاوب",
+    "اكتب", "كلمني", "هضر", "عافاك", "باللغة", "لغة",
+)
+SHORT_REQUEST_MAX_WORDS = 4
+CUED_REQUEST_MAX_WORDS = 12
+
+
+def _explicit_switch(text: str) -> Optional[str]:
+    """The language the user asks for, if the message is a request to switch.
+
+    A short message naming one language is a request ("English", "b darija 3afak").
+    A longer one must say "in <language>" and contain a cue such as "please",
+    "answer" or "répondez" ("can you answer me in French please"), so that
+    "must the contract be written in Arabic?" is not taken for one.
+    """
+    lowered = text.lower()
+    named = [lang for lang, pattern in LANGUAGE_MENTIONS.items() if pattern.search(lowered)]
+    asked = [lang for lang, pattern in LANGUAGE_REQUESTS.items() if pattern.search(lowered)]
+    if len(named) == 1:
+        language = named[0]
+    elif len(asked) == 1:  # "answer in English, I do not read Arabic well"
+        language = asked[0]
+    else:
+        return None
+    words = ANY_TOKEN_RE.findall(lowered)
+    if len(words) <= SHORT_REQUEST_MAX_WORDS:
+        return language
+    has_cue = any(word in SWITCH_CUES_LATIN for word in words) or any(
+        cue in lowered for cue in SWITCH_CUES_ARABIC
+    )
+    if (
+        has_cue
+        and len(words) <= CUED_REQUEST_MAX_WORDS
+        and LANGUAGE_REQUESTS[language].search(lowered)
+    ):
+        return language
+    return None
+
+
+# --------------------------------------------------------------------------
+# langdetect, restricted to ar / fr / en
+# --------------------------------------------------------------------------
+
+LANGDETECT_SEED = 0
+LANGDETECT_MIN_PROBABILITY = 0.80  # used for messages of four words or more
+SHORT_MESSAGE_MAX_WORDS = 3  # shorter messages rely on the lexicon only
+
+
+@lru_cache(maxsize=1)
+def _detector_factory():
+    """A langdetect factory that only knows Arabic, French and English."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    profiles = [
+        (Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8") for lang in LANGUAGES
+    ]
+    factory.load_json_profile(profiles)
+    factory.set_seed(LANGDETECT_SEED)
+    return factory
+
+
+def langdetect_probabilities(text: str) -> Dict[str, float]:
+    """Probabilities of ar / fr / en for `text` (empty when langdetect finds no feature)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _detector_factory().create()
+    detector.append(text)
+    try:
+        return {item.lang: item.prob for item in detector.get_probabilities()}
+    except LangDetectException:
+        return {}
+
+
+# --------------------------------------------------------------------------
+# identify
+# --------------------------------------------------------------------------
+
+
+def _strip_non_words(text: str) -> str:
+    """Remove case numbers, ID numbers, links and e-mail addresses."""
+    for pattern in (URL_OR_EMAIL_RE, CASE_NUMBER_RE, NATIONAL_ID_RE):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def _darija_decision(words: List[str]) -> Optional[str]:
+    """Return a reason when the Latin words read as Darija, else None."""
+    strong = sum(
+        1
+        for w in words
+        if w in STRONG_DARIJA_WORDS or _is_arabizi_token(w) or DARIJA_NEGATION_RE.match(w)
+    )
+    strong += sum(
+        1
+        for first, second in zip(words, words[1:])
+        if first == "ma" and DARIJA_NEGATED_VERB_RE.match(second)
+    )
+    weak = sum(1 for w in words if w in WEAK_DARIJA_WORDS and not _is_arabizi_token(w))
+    share = (strong + weak) / len(words)
+    if strong >= 2:
+        return "darija-latin"
+    if strong == 1 and share >= 0.25:
+        return "darija-latin"
+    if strong == 0 and weak >= 2 and share >= 0.5:
+        return "darija-latin"
+    return None
+
+
+def _lexicon_counts(words: List[str]) -> Tuple[int, int]:
+    """How many words look French, how many look English."""
+    french = english = 0
+    for word in words:
+        if word in FRENCH_WORDS or FRENCH_ELISION_RE.match(word) or FRENCH_ACCENT_RE.search(word):
+            french += 1
+        elif word in ENGLISH_WORDS or ENGLISH_CONTRACTION_RE.search(word):
+            english += 1
+    return french, english
+
+
+def _lexicon_is_decisive(french: int, english: int) -> bool:
+    """Common function words outvote langdetect, which over-trusts rare trigrams on
+    short sentences ("I have a question" reads as French to it)."""
+    high, low = max(french, english), min(french, english)
+    return high >= 2 and high >= 3 * low
+
+
+def identify(text: Optional[str]) -> LanguageGuess:
+    """Guess the language of one chat message (see the module docstring)."""
+    text = unicodedata.normalize("NFC", (text or "")).strip()
+    if not text:
+        return _unsure("empty")
+
+    requested = _explicit_switch(text)
+    if requested:
+        return _sure(requested, "switch-request")
+
+    text = _strip_non_words(text)
+    arabic_letters = len(ARABIC_LETTER_RE.findall(text))
+    latin_letters = len(LATIN_LETTER_RE.findall(text))
+    if arabic_letters and arabic_letters >= latin_letters:
+        return _sure(ARABIC, "arabic-script")
+    if not latin_letters:
+        return _unsure("no-words")
+
+    words = [
+        w
+        for w in LATIN_TOKEN_RE.findall(text.lower())
+        if not w.isdigit() and w not in NEUTRAL_WORDS
+    ]
+    if not words:
+        return _unsure("neutral-words")
+
+    darija = _darija_decision(words)
+    if darija:
+        return _sure(ARABIC, darija)
+
+    french, english = _lexicon_counts(words)
+    short = len(words) <= SHORT_MESSAGE_MAX_WORDS
+    if short and french != english:
+        return _sure(FRENCH if french > english else ENGLISH, "lexicon", 0.9)
+    if _lexicon_is_decisive(french, english):
+        return _sure(FRENCH if french > english else ENGLISH, "lexicon", 0.9)
+
+    probabilities = langdetect_probabilities(" ".join(words))
+    probabilities.pop(ARABIC, None)  # Arabic was decided by script or Darija above
+    if not probabilities:
+        return _unsure("langdetect-no-features")
+    best = max(probabilities, key=probabilities.get)
+    probability = probabilities[best] / sum(probabilities.values())
+
+    # On one to three words langdetect is a coin toss ("smig", "Idmaj", "dismissal"):
+    # its guess is reported but never trusted.
+    if short:
+        return _unsure("short-unknown-words", best, probability)
+    if probability >= LANGDETECT_MIN_PROBABILITY:
+        return _sure(best, "langdetect", probability)
+    return _unsure("langdetect-unsure", best, probability)

@@ -1,0 +1,93 @@
+"""Rasa NLU component that tags every user message with its language.
+
+For each message it calls `bot.langid.identify` and
+
+* sets the message attribute `language` (`ar`, `fr`, `en`, or None when there is
+  no guess) and `language_confident`, both added to the parse output;
+* when, and only when, the guess is confident, appends a `language` entity that
+  spans the whole text. The `language` slot is mapped `from_entity: language`, so
+  it follows confident messages and keeps its value otherwise (sticky).
+
+It is registered as a non-trainable entity extractor. The default recipe runs such
+components only at inference time, so the entity never reaches the NLU training
+data (DIET never sees it) and the component needs no persisted state.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.langid import LanguageGuess, identify
+
+LANGUAGE = "language"  # message attribute, entity and slot name (docs/CONTRACTS.md)
+LANGUAGE_CONFIDENT = "language_confident"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class LanguageDetector(GraphComponent, EntityExtractorMixin):
+    """Puts the language of each message on it, as an attribute and an entity."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The component's default config: the entity name it emits."""
+        return {"entity": LANGUAGE}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDetector:
+        """Creates the component (nothing to train or load)."""
+        return cls({**cls.get_default_config(), **config})
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._entity_name = config["entity"]
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """Packages needed besides Rasa."""
+        return ["langdetect"]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Tags each message with its language (inference time)."""
+        for message in messages:
+            self._tag(message)
+        return messages
+
+    def _tag(self, message: Message) -> None:
+        text: Optional[Text] = message.get(TEXT)
+        guess: LanguageGuess = identify(text)
+        message.set(LANGUAGE, guess.language, add_to_output=True)
+        message.set(LANGUAGE_CONFIDENT, guess.confident, add_to_output=True)
+        if not guess.confident:
+            return
+        entity = {
+            ENTITY_ATTRIBUTE_TYPE: self._entity_name,
+            ENTITY_ATTRIBUTE_VALUE: guess.language,
+            ENTITY_ATTRIBUTE_START: 0,
+            ENTITY_ATTRIBUTE_END: len(text or ""),
+            ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: round(guess.probability, 4),
+        }
+        entities = message.get(ENTITIES, []) + self.add_extractor_name([entity])
+        message.set(ENTITIES, entities, add_to_output=True)

