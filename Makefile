@@ -24,7 +24,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model index run test test-bot test-app clean
+.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge eval-knowledge clean
 
 help:
 	@echo "make run    set everything up, then start Rasa, the action server and the API"
@@ -68,10 +68,37 @@ test-bot: setup model
 		--fail-on-prediction-errors
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
-test-app: setup model
+# Debian packages the tests drive for real: Chromium for the web page (never a
+# downloaded browser) and PostgreSQL for the store.
+test-deps:
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then echo "==> Installing Debian packages for the tests:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+test-app: setup model test-deps
 	E2E_REQUIRED=1 $(VENV)/bin/python -m pytest tests --ignore=tests/bot
 
 test: test-bot test-app
+
+bench-assist: setup model index
+	$(VENV)/bin/python bench/assist_latency.py
+
+bench-arabic: setup
+	$(VENV)/bin/python bench/arabic_damage.py
+
+bench-language: setup
+	$(VENV)/bin/python bench/language.py
+
+bench-nlu: setup
+	$(RASA_VENV)/bin/python bench/nlu.py
+
+bench-knowledge: setup index
+	$(VENV)/bin/python bench/knowledge_build.py
+	$(VENV)/bin/python bench/knowledge_query.py
+
+eval-knowledge: setup index
+	$(VENV)/bin/python -m knowledge eval
 
 clean:
 	rm -rf var models .rasa

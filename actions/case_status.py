@@ -1,6 +1,7 @@
 """The case-status form: validate the case number and CIN, then look the case up."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,8 +12,12 @@ from rasa_sdk.types import DomainDict
 from actions.cases import find_case, normalise_case_number, normalise_national_id
 from actions.messages import CASE_NEXT_STEPS, CASE_STATUS_LABELS, language_or_default, message
 from actions.lockout import locked_until, record_attempt
+from actions.metadata import user_metadata
 from actions.settings import open_store
+from observability.logs import bind_request_id
 from store import Case
+
+logger = logging.getLogger(__name__)
 
 
 def describe_case(case: Case, language: str) -> str:
@@ -58,12 +63,14 @@ class ActionCheckCaseStatus(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        bind_request_id(user_metadata(tracker))
         language = language_or_default(tracker.get_slot("language"))
         # The identity is never kept once the look-up is done, whatever its outcome.
         clear_identity = [SlotSet("case_number", None), SlotSet("national_id", None)]
         store = open_store()
         retry_at = locked_until(store, tracker.sender_id)
         if retry_at is not None:
+            logger.warning("case look-up refused: sender %s is locked out", tracker.sender_id)
             dispatcher.utter_message(
                 text=message("lookups_locked", language, time=retry_at.strftime("%H:%M UTC"))
             )
@@ -72,6 +79,8 @@ class ActionCheckCaseStatus(Action):
         national_id = normalise_national_id(tracker.get_slot("national_id"))
         case = find_case(store, case_number, national_id) if case_number and national_id else None
         record_attempt(store, tracker.sender_id, succeeded=case is not None)
+        # Masked in the logs (observability.logs): the numbers never appear in clear.
+        logger.info("case look-up %s with %s: %s", case_number, national_id, "match" if case else "no match")
         if case is None:
             dispatcher.utter_message(text=message("case_not_found", language))
         else:

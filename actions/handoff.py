@@ -14,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from actions.messages import language_or_default, message
+from actions.metadata import user_metadata
 from actions.settings import open_store
+from observability.logs import bind_request_id
 from store import HandoffTicket
 
 TRANSCRIPT_TURNS = 50
@@ -58,8 +60,8 @@ def open_ticket(
 
 
 def channel_of(tracker: Tracker) -> str:
-    metadata = tracker.latest_message.get("metadata") or {}
-    return str(metadata.get("channel") or tracker.get_latest_input_channel() or "web")
+    """The channel the API named in the latest user message's metadata (``web``, ``whatsapp``)."""
+    return str(user_metadata(tracker).get("channel") or tracker.get_latest_input_channel() or "web")
 
 
 class ActionRequestHuman(Action):
@@ -69,6 +71,7 @@ class ActionRequestHuman(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        bind_request_id(user_metadata(tracker))
         language = language_or_default(tracker.get_slot("language"))
         ticket = open_ticket(
             open_store(), tracker.sender_id, channel_of(tracker), language, transcript_of(tracker.events)

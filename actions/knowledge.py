@@ -9,10 +9,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import compose_answer
+from actions.answers import compose_reply
 from actions.messages import language_or_default, message
 from actions.settings import get_settings
-from knowledge.search import KnowledgeBase
+from knowledge.search import KnowledgeBase, SearchResult
 from knowledge.settings import KnowledgeSettings
 
 logger = logging.getLogger(__name__)
@@ -32,9 +32,9 @@ def knowledge_base() -> KnowledgeBase:
         return _knowledge_base
 
 
-def search(question: str, top_k: int) -> list[Any]:
+def answer(question: str, language: str, top_k: int) -> SearchResult:
     with _search_lock:
-        return knowledge_base().search(question, top_k=top_k)
+        return knowledge_base().answer(question, language=language, top_k=top_k)
 
 
 class ActionAnswerQuestion(Action):
@@ -47,19 +47,19 @@ class ActionAnswerQuestion(Action):
         language = language_or_default(tracker.get_slot("language"))
         question = tracker.latest_message.get("text") or ""
         try:
-            passages = await asyncio.to_thread(search, question, get_settings().answer_top_k)
+            result = await asyncio.to_thread(answer, question, language, get_settings().answer_top_k)
         except Exception:  # the index is missing or broken: say so, keep the bot alive
             logger.exception("knowledge search failed")
             dispatcher.utter_message(text=message("knowledge_unavailable", language))
             return []
-        answer = compose_answer(question, passages, language)
-        if answer is None:
+        reply = compose_reply(result, language)
+        if reply is None:  # below the confidence threshold: never guess, offer a person
             dispatcher.utter_message(
                 text=message("no_answer", language),
                 buttons=[{"title": message("talk_to_agent", language), "payload": "/request_human"}],
             )
             return []
         dispatcher.utter_message(
-            text=answer.text, json_message={"sources": answer.sources, "language": language}
+            text=reply.text, json_message={"sources": reply.sources, "language": language}
         )
         return []

@@ -1,17 +1,24 @@
 """Dependencies injected into the routers (settings, HTTP client, Rasa, index)."""
 
 import importlib
+import logging
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
 import httpx
 from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from api.errors import ApiError
 from api.probes import ManifestReader
 from api.rasa_client import RasaClient
 from api.settings import Settings
+from api.whatsapp.worker import WhatsAppWorker
+from store import get_engine, init_store
 
 
 # The plain getters are async so FastAPI does not send them to its threadpool.
@@ -58,3 +65,32 @@ async def get_manifest_reader() -> ManifestReader:
 
 
 ManifestReaderDep = Annotated[ManifestReader, Depends(get_manifest_reader)]
+
+
+async def get_store_engine(settings: SettingsDep) -> Engine:
+    """The store's pooled engine, its tables created on first use (off the event loop)."""
+    try:
+        return await anyio.to_thread.run_sync(_open_store, settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:  # server down, or SQLite's folder not writable
+        # The URL may hold a password: it stays out of the log.
+        logging.getLogger(__name__).error("Cannot open the store: %r", exc)
+        raise ApiError(503, "store_unavailable", "The ministry's records are unavailable right now.") from exc
+
+
+@lru_cache
+def _open_store(database_url: str) -> Engine:
+    engine = get_engine(database_url)
+    # The action server seeds the demo cases; the API only needs the tables.
+    init_store(engine, seed_demo_cases=False)
+    return engine
+
+
+StoreEngineDep = Annotated[Engine, Depends(get_store_engine)]
+
+
+async def get_whatsapp(request: Request) -> WhatsAppWorker | None:
+    """The WhatsApp channel (its `.graph` sends messages); None when WhatsApp is not configured."""
+    return getattr(request.app.state, "whatsapp", None)
+
+
+WhatsAppDep = Annotated[WhatsAppWorker | None, Depends(get_whatsapp)]

@@ -23,8 +23,10 @@ class ApiError(HTTPException):
     raised while the body is being read (see Utf8JSONRequest).
     """
 
-    def __init__(self, status_code: int, code: str, message: str) -> None:
-        super().__init__(status_code=status_code, detail=message)
+    def __init__(
+        self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status_code=status_code, detail=message, headers=headers)
         self.code = code
         self.message = message
 

@@ -5,11 +5,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api.errors import install_error_handlers
-from api.routers import chat, health, web
+from api.assist import BotResponses, KnowledgeLoader
+from api.errors import error_responses, install_error_handlers
+from api.limits import BodySizeLimit, RateLimiter, limit_citizen_requests
+from api.request_id import RequestIdMiddleware
+from api.routers import agent, assist, chat, feedback, health, web, whatsapp
 from api.routers.web import STATIC_DIR
 from api.settings import Settings
 
@@ -42,11 +46,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_per_ip_per_minute)
+    app.state.knowledge = KnowledgeLoader(settings.index_dir)
+    app.state.bot_responses = BotResponses.load()
     install_error_handlers(app)
-    app.include_router(chat.router)
+    # Citizens' endpoints are rate-limited per client IP and per sender.
+    citizen_limits = {"dependencies": [Depends(limit_citizen_requests)], "responses": error_responses(413, 429)}
+    app.include_router(chat.router, **citizen_limits)
     app.include_router(health.router)
     app.include_router(web.router)
+    app.include_router(feedback.router, **citizen_limits)
+    app.include_router(whatsapp.router)
+    app.include_router(assist.router)
+    app.include_router(agent.router)
+    app.include_router(agent.citizen_router, **citizen_limits)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Outermost last: CORS headers go on every answer, the 413s included.
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
     return app
 
 

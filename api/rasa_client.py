@@ -7,7 +7,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import ValidationError
 
-from api.schemas import LANGUAGES, BotMessage, Button, Source
+from api.schemas import LANGUAGES, BotMessage, Button, Handoff, Source
+from observability.logs import request_id
 
 logger = logging.getLogger(__name__)
 
@@ -36,23 +37,10 @@ class RasaClient:
         self, sender: str, message: str, metadata: dict[str, Any] | None
     ) -> list[dict[str, Any]]:
         """Post a citizen's message to the REST channel; return Rasa's raw reply items."""
-        url = f"{self._base_url}/webhooks/rest/webhook"
+        # The request id lets the logs of Rasa and the actions be joined to the API's.
+        metadata = {**(metadata or {}), **({"request_id": request_id.get()} if request_id.get() else {})}
         payload = {"sender": sender, "message": message, "metadata": metadata}
-        try:
-            response = await self._http.post(url, json=payload, timeout=self._timeout_s)
-        except httpx.TimeoutException as exc:
-            raise AssistantUnreachable(f"no answer from Rasa at {url} within {self._timeout_s:g}s") from exc
-        except httpx.TransportError as exc:
-            raise AssistantUnreachable(f"cannot reach Rasa at {url}: {exc!r}") from exc
-        if response.status_code != 200:
-            raise AssistantFailed(
-                f"Rasa answered HTTP {response.status_code}: {response.text[:300]!r}",
-                status_code=response.status_code,
-            )
-        try:
-            items = response.json()
-        except ValueError as exc:
-            raise AssistantFailed(f"Rasa answered a body that is not JSON: {response.text[:300]!r}") from exc
+        items = await self._post_api("/webhooks/rest/webhook", payload)
         if not isinstance(items, list):
             raise AssistantFailed(f"Rasa answered {type(items).__name__}, expected a list of messages")
         return [item for item in items if isinstance(item, dict)]
@@ -74,13 +62,51 @@ class RasaClient:
             return None
         return language if language in LANGUAGES else None
 
+    async def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's NLU reading of a text (`POST /model/parse`), without touching any conversation.
+
+        The answer has `intent` ({name, confidence}) and, from our NLU component,
+        `language` and `language_confident`.
+        """
+        body = await self._post_api("/model/parse", {"text": text})
+        if not isinstance(body, dict):
+            raise AssistantFailed(f"/model/parse answered {type(body).__name__}, expected an object")
+        return body
+
+    async def resume_conversation(self, sender: str) -> None:
+        """Append Rasa's `resume` event, so the bot answers this sender again after a handoff."""
+        await self._post_api(
+            f"/conversations/{quote(sender, safe='')}/tracker/events",
+            {"event": "resume"},
+            params={"include_events": "NONE"},
+        )
+
+    async def _post_api(self, path: str, payload: Any, params: dict[str, str] | None = None) -> Any:
+        url = f"{self._base_url}{path}"
+        try:
+            response = await self._http.post(url, json=payload, params=params, timeout=self._timeout_s)
+        except httpx.TimeoutException as exc:
+            raise AssistantUnreachable(f"no answer from Rasa at {url} within {self._timeout_s:g}s") from exc
+        except httpx.TransportError as exc:
+            raise AssistantUnreachable(f"cannot reach Rasa at {url}: {exc!r}") from exc
+        if response.status_code != 200:
+            raise AssistantFailed(
+                f"Rasa answered HTTP {response.status_code} on {path}: {response.text[:300]!r}",
+                status_code=response.status_code,
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise AssistantFailed(f"Rasa answered a body that is not JSON on {path}: {response.text[:300]!r}") from exc
+
 
 def fold_reply(items: list[dict[str, Any]]) -> tuple[list[BotMessage], str | None]:
     """Turn the REST channel's items into messages, and the reply's language hint.
 
     Actions send sources with `json_message`, which the REST channel returns as a
     separate `{"custom": {"sources": [...], "language": "xx"}}` item right after
-    the text; the sources are folded into the message before them.
+    the text; the sources (and a handoff's ticket reference) are folded into the
+    message before them.
     """
     messages: list[BotMessage] = []
     language: str | None = None
@@ -90,14 +116,18 @@ def fold_reply(items: list[dict[str, Any]]) -> tuple[list[BotMessage], str | Non
             if custom.get("language") in LANGUAGES:
                 language = custom["language"]
             sources = _parse_all(Source, custom.get("sources"))
-            if sources:
+            handoff = _parse_handoff(custom.get("handoff"))
+            if sources or handoff:
                 if messages:
                     target = messages[-1]
                 else:
                     # Sources with no text before them still deserve to be shown.
                     target = BotMessage(text="")
                     messages.append(target)
-                target.sources = (target.sources or []) + sources
+                if sources:
+                    target.sources = (target.sources or []) + sources
+                if handoff:
+                    target.handoff = handoff
             continue
         text = item.get("text")
         buttons = _parse_all(Button, item.get("buttons"))
@@ -120,3 +150,14 @@ def _parse_all(model: type[Button] | type[Source], raw: Any) -> list[Any]:
         except ValidationError:
             logger.warning("Dropped a malformed %s from Rasa's reply: %r", model.__name__, entry)
     return parsed
+
+
+def _parse_handoff(raw: Any) -> Handoff | None:
+    """The handoff ticket of a reply, if it has a well-formed one."""
+    if raw is None:
+        return None
+    try:
+        return Handoff.model_validate(raw)
+    except ValidationError:
+        logger.warning("Dropped a malformed handoff from Rasa's reply: %r", raw)
+        return None

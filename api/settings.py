@@ -1,9 +1,10 @@
 """Configuration of the API process, read from the environment."""
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The repository root, so the default index location does not depend on the
 # directory uvicorn was started from.
@@ -63,8 +64,126 @@ class Settings(BaseSettings):
             "index manifest) may take before its component counts as not ready."
         ),
     )
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'var' / 'cases.db'}",
+        description=(
+            "SQLAlchemy URL of the ministry's store (the action server's DATABASE_URL); "
+            "the API keeps the citizens' feedback on answers and the WhatsApp inbox there."
+        ),
+    )
 
-    @field_validator("rasa_url", "action_server_url")
+    assist_api_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Bearer key of the call-centre agents (agent console, /api/assist/*, "
+            "/api/agent/*). Unset or empty: those endpoints answer 503, never open."
+        ),
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Origins allowed to call the API from a browser, comma-separated "
+            "(e.g. `https://www.emploi.gov.ma`). Empty: no cross-origin access."
+        ),
+    )
+    rate_limit_per_minute: int = Field(
+        default=30,
+        gt=0,
+        description="Requests one sender may make to the citizens' endpoints in any 60 seconds.",
+    )
+    rate_limit_per_ip_per_minute: int = Field(
+        default=60,
+        gt=0,
+        description="Requests one client IP may make to the citizens' endpoints in any 60 seconds.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        gt=0,
+        description="Largest request body accepted by any endpoint, in bytes (413 above it).",
+    )
+
+    whatsapp_verify_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Token you type into Meta's webhook settings; GET /webhooks/whatsapp "
+            "answers Meta's handshake only when hub.verify_token equals it."
+        ),
+    )
+    whatsapp_app_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The Meta app's secret: POST /webhooks/whatsapp accepts only bodies whose "
+            "X-Hub-Signature-256 is their HMAC-SHA256 under it."
+        ),
+    )
+    whatsapp_access_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for the Graph API (a system user's permanent token in production).",
+    )
+    whatsapp_phone_number_id: str | None = Field(
+        default=None,
+        description="Graph API id of the ministry's WhatsApp business number (not the number itself).",
+    )
+    whatsapp_graph_url: str = Field(
+        default="https://graph.facebook.com",
+        description="Base URL of Meta's Graph API.",
+    )
+    whatsapp_graph_version: str = Field(
+        default="v21.0",
+        pattern=r"^v\d+\.\d+$",
+        description="Graph API version in the messages URL, e.g. `v21.0`.",
+    )
+    whatsapp_send_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Tries per outgoing WhatsApp message when the Graph API answers 429 or 5xx.",
+    )
+    whatsapp_retry_max_wait_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest wait between two tries, whatever Retry-After asks for, in seconds.",
+    )
+    whatsapp_workers: int = Field(
+        default=4,
+        ge=1,
+        description="WhatsApp messages answered at once per API process (one citizen's in order).",
+    )
+    whatsapp_claim_timeout_s: float = Field(
+        default=600.0,
+        gt=0,
+        description=(
+            "Seconds after which a message claimed by a worker but still unanswered "
+            "(the process died) is answered again at the next start-up."
+        ),
+    )
+
+    @property
+    def whatsapp_missing(self) -> list[str]:
+        """The WhatsApp variables still unset; the channel is off until this is empty."""
+        values = {
+            "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
+            "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "WHATSAPP_ACCESS_TOKEN": self.whatsapp_access_token,
+            "WHATSAPP_PHONE_NUMBER_ID": (self.whatsapp_phone_number_id or "").strip() or None,
+        }
+        return [name for name, value in values.items() if value is None]
+
+    @field_validator(
+        "assist_api_key", "whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_access_token"
+    )
+    @classmethod
+    def _empty_key_is_unset(cls, key: SecretStr | None) -> SecretStr | None:
+        # ASSIST_API_KEY= (empty) must not become a key that an empty bearer matches.
+        return key if key is not None and key.get_secret_value().strip() else None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, origins: object) -> object:
+        if isinstance(origins, str):
+            return [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
+        return origins
+
+    @field_validator("rasa_url", "action_server_url", "whatsapp_graph_url")
     @classmethod
     def _strip_trailing_slash(cls, url: str) -> str:
         # Paths are appended as "/webhooks/...", so a trailing slash would double up.

@@ -2,3 +2,7 @@
 
 Only Rasa (the `.venv-rasa` environment) imports this package.
 """
+
+from observability.logs import configure_logging_from_environment
+
+configure_logging_from_environment("rasa")

@@ -15,6 +15,7 @@ data (DIET never sees it) and the component needs no persisted state.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,6 +35,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.langid import LanguageGuess, identify
+from observability.logs import bind_request_id
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"  # message attribute, entity and slot name (docs/CONTRACTS.md)
 LANGUAGE_CONFIDENT = "language_confident"
@@ -72,6 +76,8 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Tags each message with its language (inference time)."""
         for message in messages:
+            # Rasa's log lines for this turn then carry the API's request id.
+            bind_request_id(message.get("metadata"))
             self._tag(message)
         return messages
 
@@ -80,6 +86,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         guess: LanguageGuess = identify(text)
         message.set(LANGUAGE, guess.language, add_to_output=True)
         message.set(LANGUAGE_CONFIDENT, guess.confident, add_to_output=True)
+        logger.info("message language %s (confident: %s, %s)", guess.language, guess.confident, guess.reason)
         if not guess.confident:
             return
         entity = {

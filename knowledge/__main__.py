@@ -1,4 +1,4 @@
-"""Command line: ``python -m knowledge build`` and ``python -m knowledge search "..."``."""
+"""Command line: ``python -m knowledge build``, ``search "..."``, ``status`` and ``eval``."""
 
 from __future__ import annotations
 
@@ -36,17 +36,46 @@ def _search(args: argparse.Namespace) -> int:
     except IndexNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    passages = kb.search(args.query, top_k=args.top_k or settings.top_k)
+    result = kb.run(args.query, top_k=args.top_k or settings.top_k)
     if args.json:
-        print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+        print(json.dumps({"query": args.query, **result.to_dict()}, ensure_ascii=False, indent=2))
         return 0
-    for i, p in enumerate(passages, 1):
+    verdict = "answer" if result.answer else f"no reliable answer (below {kb.min_confidence})"
+    print(f"confidence {result.confidence:.3f}: {verdict}")
+    for i, p in enumerate(result.passages, 1):
         ref = f" [{p.ref}]" if p.ref else ""
         print(f"{i}. {p.score:.3f} ({p.language}) {p.doc_id}{ref} {p.title}")
         snippet = " ".join(p.content.split())
         print(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}")
         if p.url:
             print(f"   {p.url}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from knowledge.evaluation import DEVSET, OFFTOPIC, evaluate, format_table, load_questions, tune_threshold
+    from knowledge.search import IndexNotFoundError, KnowledgeBase
+
+    settings = KnowledgeSettings()
+    try:
+        kb = KnowledgeBase.load(settings.index_dir)
+    except IndexNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    questions = load_questions(DEVSET)
+    offtopic = load_questions(OFFTOPIC)
+    report = evaluate(kb, questions, offtopic)
+    tuning = tune_threshold(report["decisions"])
+    if args.json:
+        print(json.dumps({"scores": report["scores"], "threshold": tuning}, indent=2))
+        return 0
+    print(f"dev set: {len(questions)} questions; index {settings.index_dir} ({len(kb)} passages)")
+    print(format_table(report["scores"]))
+    print(
+        f"confidence threshold: current {kb.min_confidence:.3f}; tuned {tuning['threshold']:.3f} "
+        f"(decision accuracy {tuning['accuracy']:.2f}, answers given {tuning['answered']:.2f}, "
+        f"wrong among them {tuning['wrong_answer_rate']:.2f}; dev set + {len(offtopic)} off-topic questions)"
+    )
     return 0
 
 
@@ -65,11 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_build)
-    s = sub.add_parser("search", help="search the index")
+    s = sub.add_parser("search", help="search the index (passages, confidence, answer)")
     s.add_argument("query")
     s.add_argument("--top-k", type=int, default=None)
     s.add_argument("--json", action="store_true", help="print the passages as JSON")
     s.set_defaults(func=_search)
+    e = sub.add_parser("eval", help="hit@1/hit@5/MRR per language on the dev set, with BM25 and dense baselines")
+    e.add_argument("--json", action="store_true", help="print the scores and the tuned threshold as JSON")
+    e.set_defaults(func=_eval)
     st = sub.add_parser("status", help="print the index state (missing / stale / up to date) and manifest")
     st.set_defaults(func=_status)
     args = parser.parse_args(argv)

@@ -4,8 +4,17 @@ Text extracted from PDFs of Moroccan legal texts is damaged in typical ways:
 
 - the lam-alef ligature comes out reversed: ``األ`` for ``الأ``, ``اال`` for
   ``الا``, ``لألجر`` for ``للأجر``, a bare ``ال`` for the word ``لا``;
-- digits stick to the next word or jump across punctuation (``،2026يحدد``);
-- page numbers such as ``-9-`` or ``- 24 -`` sit on their own lines.
+- digits stick to the next word or jump across punctuation (``،2026يحدد``,
+  ``سنة .1970``, ``%10``);
+- numbers cross the right-to-left boundary of parentheses and list markers:
+  dates (``2رجب 3( 1446يناير )2025`` for ``2 رجب 1446 (3 يناير 2025)``),
+  amounts (``( )8.000درهم`` for ``(8.000) درهم``) and list markers
+  (`` - 1الأشخاص`` for ``1 - الأشخاص``);
+- page numbers such as ``-9-`` or ``- 24 -`` sit on their own lines, or a
+  bare page number ends the text.
+
+:data:`DAMAGE_PATTERNS` names each kind of damage that is still visible in a
+text, and :func:`damage_counts` counts them (to measure a repair).
 
 :func:`repair_arabic` fixes what can be fixed safely and keeps the text readable:
 the repaired text is what the index stores as ``content`` and what users see.
@@ -34,15 +43,19 @@ _ARABIC_CHAR = re.compile(_AR)
 
 HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
-_ALEF_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+# Persian keheh and farsi yeh come from Persian keyboards; they are kaf and ya here.
+_ALEF_VARIANTS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "ٲ": "ا", "ٳ": "ا"}
+)
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 # --- repair rules ------------------------------------------------------------
 
-# A line that is only a page number: "-9-", "- 24 -", "– 3 –".
+# A line that is only a page number: "-9-", "- 24 -", "– 3 –"; or a bare number ending the text.
 _PAGE_NUMBER_LINE = re.compile(r"^[ \t]*[-–—][ \t]*\d{1,4}[ \t]*[-–—][ \t]*(?:\n|$)", re.MULTILINE)
-# A line holding a single stray letter (a PDF artefact at the start of articles).
-_STRAY_LETTER_LINE = re.compile(rf"^[ \t]*{_AR}[ \t]*\n", re.MULTILINE)
+_TRAILING_PAGE_NUMBER = re.compile(r"\n[ \t]*\d{1,3}[ \t]*\Z")
+# A line holding a single stray letter (a PDF artefact at the start of articles: "ى", "ـة").
+_STRAY_LETTER_LINE = re.compile(rf"^[ \t]*{TATWEEL}*{_AR}[ \t]*\n", re.MULTILINE)
 
 # Sequences that never occur in correct Arabic and always come from a reversed
 # lam-alef ligature.
@@ -77,10 +90,43 @@ _PROTECTED_STEMS = ("عمال",)
 # Word-initial "أل" that is really "لأ" (li + hamza word): ألحكام -> لأحكام, ألن -> لأن.
 _LI_HAMZA = re.compile(r"^([وف]?)أل(?=(?:حكام|حد|ن$|ي$|جل|سباب|غراض|ول|كثر|جراء|جير|جور|جر)\b)")
 
-# Digits glued to the next Arabic word, and a comma that jumped before a number.
+# Digits glued to the next Arabic word, and a comma or full stop that jumped before a number.
 _DIGIT_THEN_LETTER = re.compile(rf"(\d)(?={_AR})")
-_COMMA_BEFORE_NUMBER = re.compile(r"([ \t])،(\d[\d.,/]*)")
+_COMMA_BEFORE_NUMBER = re.compile(r"([ \t])([،.])(\d[\d.,/]*)")
 _PAREN_SPACE = re.compile(r"\([ \t]+")
+_PERCENT_BEFORE_NUMBER = re.compile(r"%[ \t]*(\d+(?:[.,]\d+)?)")
+# " ،مبلغ", "الإمضاء :عزيز": the mark stuck to the next word instead of the previous one.
+_DETACHED_PUNCTUATION = re.compile(rf"[ \t]*([،؛:])[ \t]*(?={_AR})")
+# "( )8.000درهم" -> "(8.000) درهم", "(.)15.379.259" -> "(15.379.259)."
+_NUMBER_OUTSIDE_PARENS = re.compile(r"\([ \t]*([.،]?)[ \t]*\)[ \t]*(\d[\d.,]*%?)")
+_PAREN_THEN_LETTER = re.compile(rf"\)(?={_AR})")
+# " - 1الأشخاص" at the start of a line -> "1 - الأشخاص" (the marker's digits crossed the dash).
+_LIST_MARKER = re.compile(rf"^([ \t]*)([-–])[ \t]*(\d{{1,3}})[ \t]*(?={_AR})", re.MULTILINE)
+# Dates "<hijri> (<day> <month> <year>)" whose numbers crossed the parentheses:
+#   "3( 1446يناير )2025" (day before, hijri year inside), "( 1417فاتح يناير )1998" (no day),
+#   "( 26ديسمبر ،)2024" (year outside). A parenthesis may also come out mirrored.
+_MONTHS = (
+    "يناير|فبراير|مارس|أبريل|ابريل|ماي|مايو|يونيو|يونيه|يوليوز|يوليو|غشت|أغسطس|شتنبر|سبتمبر|"
+    "أكتوبر|اكتوبر|نونبر|نوفمبر|دجنبر|ديسمبر"
+)
+_MONTH = rf"(?:فاتح\s+)?(?:{_MONTHS})"
+_TAIL = r"\s*([،.]?)\s*[()]\s*(\d{4})(?!\d)"  # a date may be wrapped over two lines
+_DATE_DAY_OUTSIDE = re.compile(rf"(?<!\d)(\d{{1,2}})\s*[()]\s*(\d{{3,4}})\s*({_MONTH}){_TAIL}")
+_DATE_NO_DAY = re.compile(rf"[()]\s*(\d{{3,4}})\s*({_MONTH}){_TAIL}")
+_DATE_YEAR_OUTSIDE = re.compile(rf"[()]\s*(\d{{1,2}})\s*({_MONTH}){_TAIL}")
+_PERSIAN_LETTERS = [(re.compile("ک"), "ك"), (re.compile(rf"ی(?={_AR})"), "ي"), (re.compile("ی"), "ى")]
+
+# Damage still visible in a text, by kind (see damage_counts).
+DAMAGE_PATTERNS: dict[str, re.Pattern] = {
+    "broken_lam_alef": re.compile(rf"ا[أإآ]ل|اال|(?<!{_AR})ل[أإآ]ل"),
+    "digit_glued_to_word": re.compile(rf"\d(?={_AR})"),
+    "displaced_date": re.compile(r"(?<!\d)\d{1,2}\s*\(\s*\d{3,4}|\)\s*(?:1[3-9]|20)\d\d(?!\d)"),
+    "number_outside_parens": re.compile(r"\([ \t]*[.،]?[ \t]*\)[ \t]*\d|\([ \t]+\d"),
+    "reversed_list_marker": re.compile(rf"^[ \t]*[-–][ \t]*\d{{1,3}}[ \t]*{_AR}", re.MULTILINE),
+    "punctuation_before_number": re.compile(r"[ \t][،.]\d|%[ \t]*\d"),
+    "punctuation_on_next_word": re.compile(rf"[ \t][،؛:](?={_AR})"),
+    "page_number_line": re.compile(r"^[ \t]*[-–—][ \t]*\d{1,4}[ \t]*[-–—][ \t]*$|\n[ \t]*\d{1,3}[ \t]*\Z", re.MULTILINE),
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,24 +197,43 @@ def repair_arabic(text: str, use_lexicon: bool = True) -> str:
     if not text:
         return text
     text = _PAGE_NUMBER_LINE.sub("", text)
+    text = _TRAILING_PAGE_NUMBER.sub("", text.rstrip())
     text = _STRAY_LETTER_LINE.sub("", text)
-    for pattern, repl in _SAFE_SEQUENCES:
+    for pattern, repl in _PERSIAN_LETTERS + _SAFE_SEQUENCES:
         text = pattern.sub(repl, text)
     text = _WORD.sub(_fix_word if use_lexicon else (lambda m: _WORD_FIXES.get(m.group(0), m.group(0))), text)
+    # dates first: their digits are still where the PDF put them
+    text = _DATE_DAY_OUTSIDE.sub(r"\2 (\1 \3 \5)\4", text)
+    text = _DATE_NO_DAY.sub(r"\1 (\2 \4)\3", text)
+    text = _DATE_YEAR_OUTSIDE.sub(r"(\1 \2 \4)\3", text)
+    text = _LIST_MARKER.sub(r"\1\3 \2 ", text)
+    text = _NUMBER_OUTSIDE_PARENS.sub(r"(\2)\1", text)
+    text = _PAREN_THEN_LETTER.sub(") ", text)
     text = _DIGIT_THEN_LETTER.sub(r"\1 ", text)
-    text = _COMMA_BEFORE_NUMBER.sub(r"\1\2،", text)
+    text = _COMMA_BEFORE_NUMBER.sub(r"\1\3\2", text)
+    text = _PERCENT_BEFORE_NUMBER.sub(r"\1%", text)
+    text = _DETACHED_PUNCTUATION.sub(r"\1 ", text)
     text = _PAREN_SPACE.sub("(", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     text = re.sub(r"[ \t]+\n", "\n", text)
     return text.strip()
 
 
+def damage_counts(text: str) -> dict[str, int]:
+    """How many times each kind of extraction damage in :data:`DAMAGE_PATTERNS` occurs in ``text``.
+
+    >>> damage_counts("الحد األدنى ( 17,92درهما)")["broken_lam_alef"]
+    1
+    """
+    return {name: len(pattern.findall(text)) for name, pattern in DAMAGE_PATTERNS.items()}
+
+
 def normalize_arabic(text: str) -> str:
     """Fold Arabic spelling variants for matching (never for display).
 
-    Removes harakat and tatweel, maps alef variants to ``ا``, ``ى`` to ``ي``,
-    ``ة`` to ``ه`` and Arabic-Indic digits to ASCII digits. Non-Arabic text is
-    only lower-cased.
+    Removes harakat and tatweel, maps alef variants to ``ا``, ``ى`` (and the
+    Persian ``ی``) to ``ي``, the Persian ``ک`` to ``ك``, ``ة`` to ``ه`` and
+    Arabic-Indic digits to ASCII digits. Non-Arabic text is only lower-cased.
     """
     if not text:
         return text

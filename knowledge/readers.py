@@ -5,7 +5,11 @@
   ``language``) between ``---`` lines.
 - :class:`StatuteJSONReader`: statute JSON files
   (``{id, type, title, status, url, provisions: [...]}``), one Document per
-  provision (article).
+  provision (article), with what the statute says about itself (number,
+  date, repealed or not, the texts it repeals: see :mod:`knowledge.statutes`).
+
+HTML, PDF and DOCX files are read by haystack's own converters (see
+:mod:`knowledge.converters`).
 
 Both take a list of paths and optional per-file metadata (like haystack's own
 converters), and return ``documents`` plus ``skipped``: a list of
@@ -22,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
+
+from knowledge.arabic import normalize_arabic, repair_arabic
+from knowledge.statutes import IN_FORCE, REPEALED, statute_facts
 
 logger = logging.getLogger(__name__)
 
@@ -154,14 +161,29 @@ def article_number(provision: dict[str, Any]) -> str:
     return section or ref
 
 
+# The enacting formula that closes a preamble ("رسم ما يلي:", "أصدرنا أمرنا الشريف بما يلي:").
+_ENACTING_FORMULA = re.compile(r"(?:رسم|اصدرنا امرنا الشريف ب)\s*ما\s*[يب]لي\s*:?\s*$")
+
+
+def is_preamble(content: str) -> bool:
+    """True for a provision that is the statute's preamble (the JSON may file it under an article it cites)."""
+    return bool(_ENACTING_FORMULA.search(normalize_arabic(content.strip())))
+
+
 @component
 class StatuteJSONReader:
     """Reads statute JSON files into one Document per provision (article).
 
-    Metadata of each Document: ``doc_id`` (the statute's ``id``), ``title`` (the
-    statute's title), ``ref`` (article number), ``chapter``, ``url``, ``status``,
-    ``type``, ``provision_ref`` and ``language`` (``ar`` unless the file says
-    otherwise).
+    Metadata of each Document: ``doc_id`` and ``statute_id`` (the statute's
+    ``id``), ``title`` (the statute's title), ``ref`` (article number; empty for
+    the preamble, whatever article the JSON files it under), ``chapter``,
+    ``url``, ``type``, ``provision_ref``, ``language`` (``ar`` unless the file
+    says otherwise), and from :func:`knowledge.statutes.statute_facts`:
+    ``statute_number``, ``statute_kind``, ``date`` (ISO), ``year``,
+    ``date_source``, ``repeals`` and ``status``: ``repealed`` when the JSON or
+    the title (``(نسخ)``) says so, else the JSON's status or ``in_force``
+    (:class:`knowledge.statutes.StatuteStatusResolver` later marks the texts
+    that another statute repeals).
 
     Usage example:
     ```python
@@ -207,14 +229,24 @@ class StatuteJSONReader:
                 logger.warning("Skipping %s: %s", path, exc)
                 skipped.append({"path": str(path), "reason": f"{type(exc).__name__}: {exc}"})
                 continue
+            title = str(data.get("title") or path.stem)
+            articles = [str(p.get("content") or "") for p in provisions if isinstance(p, dict)]
+            # safe repair only: dates and numbers must be readable, the lexicon pass comes later
+            facts = statute_facts(repair_arabic(title, use_lexicon=False), [repair_arabic(a, use_lexicon=False) for a in articles])
+            declared = str(data.get("status") or "")
+            if declared == REPEALED:
+                facts.update(status=REPEALED, status_reason="source")
+            elif facts["status"] != REPEALED:
+                facts["status"] = declared or IN_FORCE
             base = {
                 "doc_id": str(data.get("id") or path.stem),
-                "title": str(data.get("title") or path.stem),
+                "statute_id": str(data.get("id") or path.stem),
+                "title": title,
                 "url": str(data.get("url") or ""),
-                "status": str(data.get("status") or ""),
                 "type": str(data.get("type") or "statute"),
                 "language": str(data.get("language") or self.language),
                 "file_path": path.name,
+                **facts,
             }
             base.update({k: v for k, v in extra.items() if k != "doc_id"})
             for provision in provisions:
@@ -224,7 +256,7 @@ class StatuteJSONReader:
                 if not content:
                     continue
                 doc_meta = dict(base)
-                doc_meta["ref"] = article_number(provision)
+                doc_meta["ref"] = "" if is_preamble(content) else article_number(provision)
                 doc_meta["provision_ref"] = str(provision.get("provision_ref") or "")
                 doc_meta["chapter"] = str(provision.get("chapter") or "")
                 doc_meta["article_title"] = str(provision.get("title") or "")

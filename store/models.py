@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 CASE_STATUSES = ("received", "in_review", "awaiting_documents", "decided", "closed")
@@ -58,3 +58,63 @@ DEMO_CASES = (
     ("LAB-2025-000345", "JA112233", "received", dt.date(2026, 1, 8)),
     ("LAB-2023-000999", "CD445566", "closed", dt.date(2024, 6, 30)),
 )
+
+
+class Feedback(Base):
+    """A citizen's thumbs up or down on one answer, kept with the answer and its sources."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender: Mapped[str] = mapped_column(String(128), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    message_text: Mapped[str] = mapped_column(String)
+    sources: Mapped[list] = mapped_column(JSON)
+    rating: Mapped[str] = mapped_column(String(4), index=True)
+    comment: Mapped[str | None] = mapped_column(String, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AgentReply(Base):
+    """What a call-centre agent wrote to the citizen of a handoff ticket.
+
+    The id orders the replies, so a channel can poll for those after the last one it showed.
+    """
+
+    __tablename__ = "agent_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_reference: Mapped[str] = mapped_column(String(20), ForeignKey("handoff_tickets.reference"), index=True)
+    sender: Mapped[str] = mapped_column(String(128), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(String)
+    # "stored" (the web page fetches it), "sent" (handed to WhatsApp) or "failed".
+    delivery: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+WHATSAPP_INBOX_STATUSES = ("received", "answered", "failed")
+
+
+class WhatsAppInboxMessage(Base):
+    """A citizen's WhatsApp message, kept from the webhook's acknowledgement until it is answered.
+
+    The unique message id makes a webhook that Meta retries a no-op, across
+    restarts and API workers. A worker claims a row (``claimed_at``) before
+    answering it, so two workers never answer the same message.
+    """
+
+    __tablename__ = "whatsapp_inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    wa_id: Mapped[str] = mapped_column(String(32), index=True)
+    # What goes to Rasa: the typed text, or the payload of the button or list row tapped.
+    text: Mapped[str] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(String, nullable=True)

@@ -58,7 +58,9 @@ async def chat(
         )
 
     try:
-        items = await rasa.send_message(chat_request.sender, chat_request.message, chat_request.metadata)
+        # The channel is the API's to say: handoff tickets are answered through it.
+        metadata = {**(chat_request.metadata or {}), "channel": "web"}
+        items = await rasa.send_message(chat_request.sender, chat_request.message, metadata)
     except AssistantUnreachable as exc:
         logger.error("Rasa unreachable: %s", exc)
         raise ApiError(503, "assistant_unavailable", UNAVAILABLE) from exc

@@ -1,6 +1,11 @@
 from dataclasses import dataclass
 
-from actions.answers import MAX_ANSWER_CHARS, compose_answer, extract_sentences
+from knowledge.answers import MAX_ANSWER_CHARS
+from knowledge.search import Answer as KnowledgeAnswer
+from knowledge.search import Passage as KnowledgePassage
+from knowledge.search import SearchResult
+
+from actions.answers import compose_answer, compose_reply
 
 
 @dataclass
@@ -47,6 +52,18 @@ def test_other_language_source_is_framed_in_the_users_language():
     assert answer.text.splitlines()[0] == "According to مدونة الشغل, article 205 (text in Arabic):"
 
 
-def test_extract_picks_the_sentence_sharing_most_words():
-    content = "Intro about nothing. The maternity leave lasts fourteen weeks. Other things."
-    assert extract_sentences("How long is maternity leave?", content).startswith("The maternity leave")
+def _result(answer):
+    return SearchResult(passages=[], confidence=0.9 if answer else 0.1, answer=answer)
+
+
+def test_reply_words_the_pipelines_answer_and_keeps_its_sources():
+    passage = KnowledgePassage("x", 0.9, "ar", "law", "مدونة الشغل", "231", "https://adala")
+    sources = [{"doc_id": "law", "title": "مدونة الشغل", "ref": "231", "url": "https://adala"}]
+    answer = KnowledgeAnswer(text="نص المادة.", language="ar", same_language=False, passage=passage, sources=sources)
+    reply = compose_reply(_result(answer), "fr")
+    assert reply.text == "Selon مدونة الشغل, article 231 (texte en arabe) :\nنص المادة."
+    assert reply.sources == sources
+
+
+def test_no_reliable_answer_gives_no_reply():
+    assert compose_reply(_result(None), "en") is None

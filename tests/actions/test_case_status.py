@@ -3,19 +3,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import case_status
-from actions.settings import get_settings
-from actions.settings import open_store
 from store import DEMO_CASES
 
 
-@pytest.fixture(autouse=True)
-def case_store_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cases.db'}")
-    get_settings.cache_clear()
-    open_store.cache_clear()
-    yield
-    get_settings.cache_clear()
-    open_store.cache_clear()
+pytestmark = pytest.mark.usefixtures("store_in_tmp")
 
 
 def tracker(**slots):

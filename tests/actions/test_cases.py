@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 
 from actions.cases import find_case, import_cases, main, normalise_case_number, normalise_national_id
-from actions.settings import get_settings
 from actions.settings import open_store
 from store import DEMO_CASES, get_engine, init_store
 
@@ -96,15 +95,16 @@ def test_csv_import_with_a_bad_row_imports_nothing(engine):
     assert find_case(engine, "LAB-2026-000001", "XY123456") is None
 
 
-def test_csv_import_cli_reports_and_exits_non_zero(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    open_store.cache_clear()
+def test_csv_import_cli_reports_and_exits_non_zero(tmp_path, store_in_tmp, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("case_number,national_id\nLAB-2026-000001,XY123456\n", encoding="utf-8")
-    try:
-        assert main(["import", str(bad)]) == 1
-    finally:
-        get_settings.cache_clear()
-        open_store.cache_clear()
+    assert main(["import", str(bad)]) == 1
     assert "missing column(s) status, updated_at" in capsys.readouterr().err
+
+
+def test_csv_import_cli_loads_a_good_file(tmp_path, store_in_tmp, capsys):
+    good = tmp_path / "good.csv"
+    good.write_text("case_number,national_id,status,updated_at\nLAB-2026-000777,QA777777,decided,2026-03-01\n", encoding="utf-8")
+    assert main(["import", str(good)]) == 0
+    assert "1 case(s) added, 0 updated" in capsys.readouterr().out
+    assert find_case(open_store(), "LAB-2026-000777", "QA777777").status == "decided"

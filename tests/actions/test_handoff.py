@@ -5,7 +5,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.handoff import ActionRequestHuman, transcript_of
-from actions.settings import get_settings
 from actions.settings import open_store
 from store import HandoffTicket
 
@@ -17,14 +16,7 @@ EVENTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def store_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
-    get_settings.cache_clear()
-    open_store.cache_clear()
-    yield
-    get_settings.cache_clear()
-    open_store.cache_clear()
+pytestmark = pytest.mark.usefixtures("store_in_tmp")
 
 
 def test_transcript_keeps_user_and_bot_texts_in_order():
@@ -37,7 +29,7 @@ def test_transcript_keeps_user_and_bot_texts_in_order():
 
 def test_request_opens_a_ticket_and_pauses_the_conversation():
     tracker = Tracker(
-        "212600000001", {"language": "ar"}, {"text": EVENTS[-1]["text"], "metadata": {"channel": "whatsapp"}},
+        "212600000001", {"language": "ar"}, {"text": EVENTS[-1]["text"]},
         EVENTS, False, None, {}, "",
     )
     dispatcher = CollectingDispatcher()

@@ -30,13 +30,24 @@ def test_sources_with_no_text_before_them_are_kept():
     assert dump(messages) == [{"text": "", "sources": [{"doc_id": "code-travail", "title": "Code du travail", "ref": "Art. 231"}]}]
 
 
-def test_custom_without_sources_only_gives_the_language():
+def test_a_handoff_reference_goes_to_the_text_before_it():
+    # The web page polls for the agent's replies while this ticket is open.
     messages, language = fold_reply([
         {"recipient_id": "u", "text": "تم تحويل طلبك إلى موظف."},
         {"recipient_id": "u", "custom": {"handoff": {"reference": "HO-1"}, "language": "ar"}},
     ])
-    assert dump(messages) == [{"text": "تم تحويل طلبك إلى موظف."}]
+    assert dump(messages) == [{"text": "تم تحويل طلبك إلى موظف.", "handoff": {"reference": "HO-1"}}]
     assert language == "ar"
+
+
+def test_custom_with_only_a_language_or_a_malformed_handoff_adds_nothing():
+    messages, language = fold_reply([
+        {"recipient_id": "u", "text": "ok"},
+        {"recipient_id": "u", "custom": {"language": "fr"}},
+        {"recipient_id": "u", "custom": {"handoff": {"ref": "no reference key"}}},
+    ])
+    assert dump(messages) == [{"text": "ok"}]
+    assert language == "fr"
 
 
 def test_malformed_parts_are_dropped_not_fatal():

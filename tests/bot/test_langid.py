@@ -196,3 +196,49 @@ def test_guess_fields():
     assert guess.language == "fr" and guess.confident
     assert 0.0 < guess.probability <= 1.0
     assert guess.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الباطرون ما عطانيش le certificat de travail",  # mostly Latin letters, Darija carries
+        "chno khassni ndir bach nakhod la pension",
+        "kanqra f la fac w kankhdem f weekend",  # ka- prefix verbs
+        "ma3reftch kifach n3emmer le formulaire",
+        "mon patron jrawni bla sbab",  # object suffix -wni
+    ],
+)
+def test_darija_carrying_french_nouns_is_arabic(text):
+    assert_sure(text, "ar")
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Bonjour, est-ce que je peux avoir une attestation de travail, شكرا", "fr"),
+        ("شكرا, thank you so much for the help", "en"),
+        ("salam alaykom, can you help me with my contract", "en"),
+        ("3afak, what is the minimum wage?", "en"),
+        ("Kantian ethics at work", "en"),  # ka- prefix, but the stem keeps its vowels
+    ],
+)
+def test_darija_courtesy_in_a_french_or_english_sentence(text, language):
+    guess = identify(text)
+    assert guess.language == language, f"{text!r}: {guess}"
+    assert guess.reason != "darija-latin"
+
+
+@pytest.mark.parametrize("text", ["slt", "bjr", "mrc", "slt cv"])
+def test_french_chat_abbreviations(text):
+    assert_sure(text, "fr")
+
+
+@pytest.mark.parametrize(
+    "text, written_in",
+    [("hder m3aya b lenglizia", "ar"), ("réponds-moi en anglais", "fr"), ("بالفرنسية من فضلك", "ar")],
+)
+def test_switch_requests_can_be_read_for_the_language_they_are_written_in(text, written_in):
+    assert identify(text).reason == "switch-request"
+    guess = identify(text, switch_requests=False)
+    assert guess.reason != "switch-request"
+    assert guess.language == written_in

@@ -21,9 +21,11 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 MODEL = REPO_ROOT / "models" / "current.tar.gz"
+PROCFILE = REPO_ROOT / "Procfile"
 APP_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 RASA = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
 STARTUP_TIMEOUT_S = 240
+E2E_AGENT_KEY = "e2e-agent-key"
 
 
 def free_port() -> int:
@@ -44,8 +46,17 @@ def require(condition: bool, reason: str) -> None:
 @dataclass
 class Process:
     name: str
-    popen: subprocess.Popen
+    command: list[str]
+    env: dict[str, str]
     log: Path
+    popen: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start (or start again); the log is appended to, so earlier lines stay readable."""
+        self.popen = subprocess.Popen(
+            self.command, cwd=REPO_ROOT, env=self.env, stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
 
     def tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace").splitlines()
@@ -77,6 +88,12 @@ class Assistant:
     def logs(self) -> str:
         return "\n".join(p.tail() for p in self.processes.values())
 
+    def restart(self, name: str) -> None:
+        """Bring a stopped or killed process back and wait until the stack is healthy again."""
+        self.processes[name].stop()
+        self.processes[name].start()
+        wait_until_healthy(self)
+
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory, shared_corpus) -> Assistant:
@@ -94,6 +111,10 @@ def assistant(tmp_path_factory, shared_corpus) -> Assistant:
         "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
+        # The agent console is closed without a key; tests/e2e/test_agent_assist.py uses this one.
+        "ASSIST_API_KEY": E2E_AGENT_KEY,
+        # Every test talks from 127.0.0.1: one address, many citizens.
+        "RATE_LIMIT_PER_IP_PER_MINUTE": "100000",
     }
     build = subprocess.run(
         [str(APP_PYTHON), "-m", "knowledge", "build"], cwd=REPO_ROOT, env=env,
@@ -101,22 +122,15 @@ def assistant(tmp_path_factory, shared_corpus) -> Assistant:
     )
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
 
+    # The very commands `make run` starts, from the Procfile, on this test's ports.
+    env.update(RASA_PORT=str(ports["rasa"]), ACTIONS_PORT=str(ports["actions"]), API_PORT=str(ports["api"]))
     commands = {
-        "actions": [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
-        "rasa": [
-            str(RASA), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(ports["rasa"]),
-            "--model", str(MODEL), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-        ],
-        "api": [str(APP_PYTHON), "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(ports["api"])],
+        name: ["/bin/sh", "-c", command]
+        for name, command in (line.split(": ", 1) for line in PROCFILE.read_text().splitlines() if line.strip())
     }
-    processes: dict[str, Process] = {}
-    for name, command in commands.items():
-        log = workdir / f"{name}.log"
-        popen = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        processes[name] = Process(name, popen, log)
+    processes = {name: Process(name, command, env, workdir / f"{name}.log") for name, command in commands.items()}
+    for process in processes.values():
+        process.start()
     stack = Assistant(f"http://127.0.0.1:{ports['api']}", processes)
     try:
         wait_until_healthy(stack)

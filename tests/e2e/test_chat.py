@@ -52,27 +52,14 @@ def test_greeting_follows_the_language_and_offers_buttons(assistant):
     assert body["messages"] and body["messages"][0]["text"]
 
 
-def test_case_status_needs_the_matching_identity(assistant):
-    sender = "e2e-case"
-    chat(assistant, sender, "I want to check the status of my case")
-    chat(assistant, sender, "LAB-2025-000123")
-    body = chat(assistant, sender, "AB123456").json()
-    text = " ".join(m["text"] for m in body["messages"] if m.get("text"))
-    assert "LAB-2025-000123" in text and "in review" in text, body
-
-    other = "e2e-case-other"
-    chat(assistant, other, "I want to check the status of my case")
-    chat(assistant, other, "LAB-2025-000123")
-    body = chat(assistant, other, "K987654").json()
-    text = " ".join(m["text"] for m in body["messages"] if m.get("text"))
-    assert "in review" not in text, body
-
-
 def test_chat_says_so_when_the_action_server_is_down(assistant):
-    """Runs last in this module: it stops the action server."""
+    """Kills the action server, then brings it back for the tests that follow."""
     assistant.processes["actions"].stop(sig_kill=True)
     response = chat(assistant, "e2e-down", "How many days of paid annual leave does a worker get?")
     assert response.status_code == 503, response.text
     assert "action" in response.json()["error"]["message"].lower()
     health = httpx.get(f"{assistant.api_url}/health", timeout=10)
     assert health.status_code == 503
+    assistant.restart("actions")
+    response = chat(assistant, "e2e-down", "How many days of paid annual leave does a worker get?")
+    assert response.status_code == 200 and response.json()["messages"], response.text

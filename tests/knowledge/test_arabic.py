@@ -84,3 +84,54 @@ def test_repairer_component_only_touches_arabic():
     assert out[1].content == "Le salaire minimum"
     comp = ArabicRepairer.from_dict(ArabicRepairer(use_lexicon=False).to_dict())
     assert comp.use_lexicon is False
+
+
+def test_real_displaced_numbers_are_put_back(shared_corpus):
+    from knowledge.arabic import DAMAGE_PATTERNS
+
+    for kind in ("displaced_date", "number_outside_parens", "reversed_list_marker", "digit_glued_to_word"):
+        # whole articles: a displaced date is often wrapped over two lines
+        damaged = [p["content"] for _, p in _provisions(shared_corpus) if DAMAGE_PATTERNS[kind].search(p["content"])]
+        assert len(damaged) > 20, kind
+        before = sum(len(DAMAGE_PATTERNS[kind].findall(text)) for text in damaged)
+        after = sum(len(DAMAGE_PATTERNS[kind].findall(repair_arabic(text, use_lexicon=False))) for text in damaged)
+        assert after <= 0.02 * before, (kind, before, after)
+
+
+def test_real_dates_read_in_order(shared_corpus):
+    decree = json.loads((shared_corpus / "legal" / "labor-9284.json").read_text(encoding="utf-8"))
+    text = repair_arabic("\n".join(p["content"] for p in decree["provisions"]))
+    assert "(18 ديسمبر 2025)" in text and "في 2 رجب 1446 (3 يناير 2025)" in text
+    assert "1 - الجريدة الرسمية" in text
+    assert not re.search(r"^\s*-?\d+-?\s*$", text, re.MULTILINE)  # no page number left
+
+
+def test_damage_counts_drop_over_whole_legal_corpus(shared_corpus):
+    from collections import Counter
+
+    from knowledge.arabic import damage_counts
+
+    before, after = Counter(), Counter()
+    for _, p in _provisions(shared_corpus):
+        before.update(damage_counts(p["content"]))
+        after.update(damage_counts(repair_arabic(p["content"], use_lexicon=False)))
+    assert sum(before.values()) > 10_000
+    assert sum(after.values()) <= 0.01 * sum(before.values()), after
+
+
+def test_repair_displaced_numbers_own_examples():
+    assert repair_arabic("في 2رجب 3( 1446يناير )2025") == "في 2 رجب 1446 (3 يناير 2025)"
+    assert repair_arabic("المنعقد بتاريخ 27من جمادى اآلخرة 1447\n( 18ديسمبر ،)2025") == (
+        "المنعقد بتاريخ 27 من جمادى الآخرة 1447\n(18 ديسمبر 2025)،"
+    )
+    assert repair_arabic("قبل 2رمضان ( 1417فاتح يناير )1998") == "قبل 2 رمضان 1417 (فاتح يناير 1998)"
+    assert repair_arabic("يحدد في ( 17,92درهما) ،مبلغ") == "يحدد في (17,92 درهما)، مبلغ"
+    assert repair_arabic("ثمانية آالف ( )8.000درهم") == "ثمانية آلاف (8.000) درهم"
+    assert repair_arabic("الفئات:\n – 1األشخاص") == "الفئات:\n 1 – الأشخاص"
+    assert repair_arabic("عن %10أو سنة .1970") == "عن 10% أو سنة 1970."
+    assert repair_arabic("نص المادة\n2") == "نص المادة"  # a bare page number ending the article
+    assert repair_arabic("ظهیر شریف") == "ظهير شريف"  # Persian letters
+
+
+def test_normalizer_folds_persian_letters():
+    assert normalize_arabic("ظهیر أکتوبر") == normalize_arabic("ظهير أكتوبر") == "ظهير اكتوبر"

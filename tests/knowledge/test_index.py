@@ -137,3 +137,52 @@ def test_index_dir_is_resolved_against_repo_root(monkeypatch, tmp_path):
     monkeypatch.setenv("KNOWLEDGE_SOURCES", os.pathsep.join(["a", "/abs/b"]))
     dirs = KnowledgeSettings().source_dirs()
     assert dirs[0] == AUTHORED_CORPUS and dirs[1] == REPO_ROOT / "a" and str(dirs[2]) == "/abs/b"
+
+
+def _statute(doc_id: str, title: str, signed: str, extra_article: str = "") -> str:
+    provisions = [{"provision_ref": "art1", "section": "1", "content": "يحدد الحد األدنى لألجر.\nوحرر بالرباط في " + signed}]
+    if extra_article:
+        provisions.append({"provision_ref": "art2", "section": "2", "content": extra_article})
+    return json.dumps({"id": doc_id, "title": title, "status": "in_force", "url": "https://example.org/" + doc_id,
+                       "provisions": provisions}, ensure_ascii=False)
+
+
+def test_every_format_and_repeals_across_files(tmp_path, embedding_cache):
+    from knowledge.search import KnowledgeBase
+
+    from .test_converters import HTML, write_docx, write_pdf
+
+    src = tmp_path / "src"
+    (src / "legal").mkdir(parents=True)
+    write_pdf(src / "circular.pdf", "The labour inspectorate visits workplaces without notice")
+    (src / "page.html").write_text(HTML, encoding="utf-8")
+    write_docx(src / "note.docx", "Annual leave", "One and a half days of paid leave per month of service.")
+    (src / "scan.pdf").write_bytes(b"%PDF-1.4 truncated")
+    old_title = "مرسوم بتحديد مبلغ الحد الأدنى القانوني للأجر"
+    (src / "legal" / "old.json").write_text(_statute("old-decree", old_title, "2 رجب 1446 (3 يناير 2025)."), encoding="utf-8")
+    settings = make_settings(tmp_path / "index", embedding_cache, [src])
+
+    first = build_index(settings, progress=False)
+    assert [os.path.basename(s["path"]) for s in first.files_skipped] == ["scan.pdf"]
+    assert first.repealed == {}
+    kb = KnowledgeBase.load(settings.index_dir)
+    contents = {d.meta["doc_id"]: d.content for d in kb.document_store.filter_documents()}
+    assert "without notice" in contents["src/circular"]
+    assert "contrôle l'application" in contents["src/page"]
+    assert "paid leave" in contents["src/note"]
+
+    # a new decree repeals the old one: the old file is unchanged (reused), yet marked repealed
+    repeal = "ينسخ المرسوم رقم 2.24.1122 الصادر في 2 رجب 1446 (3 يناير 2025) بتحديد مبلغ الحد الأدنى القانوني للأجر."
+    (src / "legal" / "new.json").write_text(
+        _statute("new-decree", "مرسوم رقم 2.25.983 صادر في 8 رجب 1447 (29 ديسمبر 2025) بتحديد مبلغ الحد الأدنى القانوني للأجر",
+                 "8 رجب 1447 (29 ديسمبر 2025).", repeal),
+        encoding="utf-8",
+    )
+    second = build_index(settings, progress=False)
+    assert second.files_read == 2  # new.json and the still-corrupt scan.pdf
+    assert second.repealed == {"old-decree": "repealed by new-decree"}
+    store = KnowledgeBase.load(settings.index_dir).document_store
+    status = {d.meta["doc_id"]: (d.meta["status"], d.meta.get("year")) for d in store.filter_documents()
+              if d.meta.get("statute_id")}
+    assert status == {"old-decree": ("repealed", 2025), "new-decree": ("in_force", 2025)}
+    assert read_manifest(settings.index_dir)["repealed"] == {"old-decree": "repealed by new-decree"}

@@ -50,9 +50,10 @@ def test_cli_search_json(built_index):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    results = json.loads(proc.stdout)
-    assert len(results) == 2
-    assert "cards/en/maternity-leave" in [r["doc_id"] for r in results]
+    result = json.loads(proc.stdout)
+    assert len(result["passages"]) == 2
+    assert "cards/en/maternity-leave" in [r["doc_id"] for r in result["passages"]]
+    assert 0.0 <= result["confidence"] <= 1.0
 
 
 def test_load_without_index(tmp_path):
@@ -60,3 +61,16 @@ def test_load_without_index(tmp_path):
 
     with pytest.raises(IndexNotFoundError):
         KnowledgeBase.load(tmp_path)
+
+
+def test_answer_is_extracted_and_cited(knowledge_base):
+    result = knowledge_base.answer("Quelle est la durée du congé de maternité ?", language="fr")
+    assert result.answer is not None, result.confidence
+    assert result.answer.same_language and result.answer.language == "fr"
+    assert result.answer.sources[0]["doc_id"] == "cards/fr/conge-de-maternite"
+    assert result.answer.text and len(result.answer.text) < len(result.answer.passage.content) + 1
+
+
+def test_off_topic_question_gets_no_answer(knowledge_base):
+    result = knowledge_base.answer("Can you give me a good recipe for chicken tagine with olives?", language="en")
+    assert result.answer is None and result.confidence < knowledge_base.min_confidence

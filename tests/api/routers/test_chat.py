@@ -226,7 +226,11 @@ def test_reply_is_folded_and_language_read_from_the_tracker(client_for, rasa, ac
         ],
     }
     (sent,) = rasa.calls("POST", "/webhooks/rest/webhook")
-    assert sent.body == {"sender": "user@example.com", "message": "congé annuel ?", "metadata": {"channel": "web"}}
+    assert sent.body == {
+        "sender": "user@example.com",
+        "message": "congé annuel ?",
+        "metadata": {"channel": "web", "request_id": response.headers["x-request-id"]},
+    }
     (tracker,) = rasa.calls("GET", "/conversations/user@example.com/tracker")
     assert tracker.query == "include_events=NONE"
 

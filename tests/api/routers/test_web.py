@@ -18,7 +18,9 @@ def test_static_files_are_served(client_for):
     script = client.get("/static/chat.js")
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
-    assert "api/chat" in script.text and "localStorage" in script.text
+    # The conversation is kept per tab (survives a reload, not the tab's closing).
+    assert "api/chat" in script.text and "sessionStorage" in script.text
+    assert "api/feedback" in script.text
     style = client.get("/static/chat.css")
     assert style.status_code == 200
     assert style.headers["content-type"].startswith("text/css")
@@ -26,3 +28,10 @@ def test_static_files_are_served(client_for):
 
 def test_missing_static_file_is_a_404(client_for):
     assert client_for().get("/static/nothing.js").status_code == 404
+
+
+def test_widget_script_is_served_for_embedding(client_for):
+    widget = client_for().get("/static/widget.js")
+    assert widget.status_code == 200
+    assert "javascript" in widget.headers["content-type"]
+    assert "attachShadow" in widget.text and "iframe" in widget.text

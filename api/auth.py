@@ -1,0 +1,37 @@
+"""The call-centre agents' API key: `Authorization: Bearer <ASSIST_API_KEY>`.
+
+Citizens' endpoints need no key. Agent endpoints are closed (503) until a key
+is configured, so a deployment that forgot it is never open by default.
+"""
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.deps import SettingsDep
+from api.errors import ApiError
+
+NOT_CONFIGURED = "The agent console is not configured on this server (ASSIST_API_KEY is not set)."
+UNAUTHORIZED = "Send the agents' API key as 'Authorization: Bearer <key>'."
+
+# auto_error=False: a missing header is answered with our own error shape, not FastAPI's.
+_bearer = HTTPBearer(auto_error=False, description="The agents' key, ASSIST_API_KEY.")
+
+
+async def require_agent(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Let the request through only with the configured agents' key."""
+    if settings.assist_api_key is None:
+        raise ApiError(503, "agent_console_not_configured", NOT_CONFIGURED)
+    expected = settings.assist_api_key.get_secret_value().encode("utf-8")
+    given = credentials.credentials.encode("utf-8") if credentials else b""
+    # Constant-time: the comparison must not tell how much of a guessed key was right.
+    if not secrets.compare_digest(given, expected):
+        raise ApiError(401, "unauthorized", UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+
+
+AgentDep = Depends(require_agent)

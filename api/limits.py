@@ -1,0 +1,112 @@
+"""Limits for the whole API: request-body size, and request rates on citizens' endpoints.
+
+Rates are counted in this process's memory (a moving one-minute window, from the
+`limits` package). Several API replicas would each count on their own: they need
+a shared store (Redis, which `limits` supports) to enforce one limit together.
+"""
+
+import logging
+import math
+import time
+
+from fastapi import Request
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import ApiError, error_response
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMITED = "Too many requests. Please wait {seconds} seconds and try again."
+TOO_LARGE = "The request body is larger than the {limit} bytes this server accepts."
+
+
+class RateLimiter:
+    """Per-sender and per-client-IP request budgets over any 60 seconds."""
+
+    def __init__(self, per_sender_per_minute: int, per_ip_per_minute: int) -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._per_sender = RateLimitItemPerMinute(per_sender_per_minute)
+        self._per_ip = RateLimitItemPerMinute(per_ip_per_minute)
+
+    def check_ip(self, ip: str) -> None:
+        self._hit(self._per_ip, "ip", ip)
+
+    def check_sender(self, sender: str) -> None:
+        self._hit(self._per_sender, "sender", sender)
+
+    def _hit(self, item: RateLimitItemPerMinute, kind: str, key: str) -> None:
+        if self._limiter.hit(item, kind, key):
+            return
+        reset_at = self._limiter.get_window_stats(item, kind, key).reset_time
+        seconds = max(1, math.ceil(reset_at - time.time()))
+        logger.warning("Rate limit reached for %s %s", kind, key)
+        raise ApiError(
+            429, "rate_limited", RATE_LIMITED.format(seconds=seconds), headers={"Retry-After": str(seconds)}
+        )
+
+
+async def limit_citizen_requests(request: Request) -> None:
+    """Route dependency of the citizens' endpoints: one budget per client IP, one per sender.
+
+    The sender is the `{sender}` path parameter or the JSON body's `sender`
+    (FastAPI has already read and cached the body when dependencies run).
+    """
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check_ip(request.client.host if request.client else "unknown")
+    sender = request.path_params.get("sender")
+    if sender is None and request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None  # the route answers the malformed body itself
+        if isinstance(body, dict) and isinstance(body.get("sender"), str):
+            sender = body["sender"]
+    if sender:
+        limiter.check_sender(sender)
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse bodies over `max_body_bytes` with 413, before anything parses them.
+
+    The declared Content-Length is checked first; the bytes actually received
+    are counted too, since a chunked body has no length and a client may lie.
+    A body within the limit is buffered and handed on unchanged.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        received: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            received.append(message)
+            if message["type"] != "http.request":
+                break  # the client went away; let the app see it
+            size += len(message.get("body", b""))
+            if size > self.max_body_bytes:
+                await self._too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return received.pop(0) if received else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, "request_too_large", TOO_LARGE.format(limit=self.max_body_bytes))
+        await response(scope, receive, send)

@@ -1,0 +1,145 @@
+"""Answers acknowledged WhatsApp messages in the background, from the inbox.
+
+The webhook stores each message, then hands it here; the worker asks Rasa and
+sends the reply through the Graph API. Messages of one citizen go to the same
+queue, so they are answered in the order they came.
+"""
+
+import asyncio
+import contextlib
+import logging
+import zlib
+from typing import Any
+
+import anyio
+from sqlalchemy.engine import Engine
+
+from api.rasa_client import AssistantFailed, AssistantUnreachable, RasaClient, fold_reply
+from api.whatsapp import inbox
+from api.whatsapp.graph import GraphClient, GraphSendFailed
+from api.whatsapp.inbound import InboundMessage
+from api.whatsapp.messages import reply_payloads, text_payloads
+from observability.logs import request_id
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "ar"
+SENDER_PREFIX = "wa:"
+METADATA = {"channel": "whatsapp"}
+
+# Sent when Rasa cannot answer; its language is unknown then, so it is in all three.
+UNAVAILABLE = (
+    "عذرًا، المساعد غير متاح حاليًا. يرجى المحاولة بعد بضع دقائق.\n"
+    "L'assistant est momentanément indisponible. Veuillez réessayer dans quelques minutes.\n"
+    "The assistant is temporarily unavailable. Please try again in a few minutes."
+)
+
+
+def rasa_sender(wa_id: str) -> str:
+    """The Rasa conversation id of a WhatsApp citizen, e.g. ``wa:212600000001``."""
+    return f"{SENDER_PREFIX}{wa_id}"
+
+
+class WhatsAppWorker:
+    """Background answering of WhatsApp messages.
+
+    Usage::
+
+        worker = WhatsAppWorker(engine, rasa, graph, workers=4, claim_timeout_s=600)
+        await worker.start()          # also re-queues what a previous run left unanswered
+        await worker.accept(messages) # from the webhook: stored, then queued
+        await worker.stop()
+    """
+
+    def __init__(
+        self, engine: Engine, rasa: RasaClient, graph: GraphClient, *, workers: int, claim_timeout_s: float
+    ) -> None:
+        self.graph = graph
+        self._engine = engine
+        self._rasa = rasa
+        self._claim_timeout_s = claim_timeout_s
+        self._queues: list[asyncio.Queue[InboundMessage]] = [asyncio.Queue() for _ in range(workers)]
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._consume(queue)) for queue in self._queues]
+        left = await anyio.to_thread.run_sync(inbox.unanswered, self._engine, self._claim_timeout_s)
+        if left:
+            logger.info("Answering %d WhatsApp message(s) left unanswered by a previous run", len(left))
+        self._enqueue(left)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def accept(self, messages: list[InboundMessage]) -> int:
+        """Store the messages (a message id seen before is dropped) and queue the new ones."""
+        new = await anyio.to_thread.run_sync(inbox.record, self._engine, messages)
+        self._enqueue(new)
+        return len(new)
+
+    def _enqueue(self, messages: list[InboundMessage]) -> None:
+        for message in messages:
+            queue = self._queues[zlib.crc32(message.wa_id.encode()) % len(self._queues)]
+            queue.put_nowait(message)
+
+    async def _consume(self, queue: asyncio.Queue[InboundMessage]) -> None:
+        while True:
+            message = await queue.get()
+            try:
+                await self._answer(message.message_id)
+            except asyncio.CancelledError:
+                # Shutting down: the next start answers it without waiting for the claim to
+                # expire. If the store cannot be reached now, the claim expires on its own.
+                with contextlib.suppress(Exception):
+                    inbox.release(self._engine, message.message_id)
+                raise
+            except Exception as exc:
+                logger.exception("WhatsApp message %s: unexpected error", message.message_id)
+                await self._finish(message.message_id, "failed", f"unexpected error: {exc!r}")
+            finally:
+                queue.task_done()
+
+    async def _answer(self, message_id: str) -> None:
+        message = await anyio.to_thread.run_sync(inbox.claim, self._engine, message_id, self._claim_timeout_s)
+        if message is None:
+            return  # answered already, or another worker holds it
+        sender = rasa_sender(message.wa_id)
+        # The WhatsApp message id ties this answer's log lines together across processes.
+        request_id.set(message_id)
+        try:
+            items = await self._rasa.send_message(sender, message.text, METADATA)
+        except (AssistantUnreachable, AssistantFailed) as exc:
+            logger.error("WhatsApp message %s: Rasa could not answer: %s", message_id, exc)
+            not_sent = await self._deliver(message_id, text_payloads(message.wa_id, UNAVAILABLE))
+            error = f"Rasa: {exc}" + (f"; apology not sent: {not_sent}" if not_sent else "")
+            await self._finish(message_id, "failed", error)
+            return
+        replies, language = fold_reply(items)
+        if any(reply.buttons for reply in replies):
+            # Labels of lists and prompts follow the conversation's language.
+            language = await self._rasa.conversation_language(sender) or language
+        payloads = reply_payloads(message.wa_id, replies, language or DEFAULT_LANGUAGE)
+        not_sent = await self._deliver(message_id, payloads)
+        if not_sent:
+            await self._finish(message_id, "failed", f"Graph API: {not_sent}")
+        else:
+            await self._finish(message_id, "answered")
+
+    async def _deliver(self, message_id: str, payloads: list[dict[str, Any]]) -> str | None:
+        """Send the payloads in order; return why one was not sent, or None when all were."""
+        for payload in payloads:
+            try:
+                await self.graph.send(payload)
+            except GraphSendFailed as exc:
+                logger.error("WhatsApp message %s: reply not delivered: %s", message_id, exc)
+                return str(exc)
+        return None
+
+    async def _finish(self, message_id: str, status: str, error: str | None = None) -> None:
+        try:
+            await anyio.to_thread.run_sync(inbox.finish, self._engine, message_id, status, error)
+        except Exception:
+            logger.exception("WhatsApp message %s: could not be marked %s", message_id, status)

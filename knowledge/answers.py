@@ -1,0 +1,177 @@
+"""Answer extraction: the one to three sentences of the best passage that answer the question, with a confidence.
+
+The confidence mixes how well the retrievers agree on the best passage (its
+reciprocal-rank-fusion score, 1.0 when it tops every list) and how close it is
+to the question in the embedding space (its dense similarity, rescaled). Below
+``min_confidence`` no answer is given: the caller says so and offers a human
+agent. The default threshold was tuned on the dev set with
+``python -m knowledge eval --tune`` (see ``knowledge/README.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.dataclasses import ExtractedAnswer
+
+from knowledge.analysis import analyze, arabic_gloss
+
+MAX_SENTENCES = 3
+MAX_ANSWER_CHARS = 450
+MAX_SOURCES = 3
+# A passage in the user's language wins over a better-ranked one in another
+# language when its fused score is at least this share of the best.
+SAME_LANGUAGE_MARGIN = 0.9
+# Dense similarities of multilingual-e5 between these bounds map to 0..1.
+DENSE_FLOOR, DENSE_CEILING = 0.78, 0.90
+FUSION_WEIGHT = 0.5
+FULL_AGREEMENT = 1.5  # fused score 2/3 (top of two lists of three) -> 1.0
+DEFAULT_MIN_CONFIDENCE = 0.928  # tuned on the dev set + off-topic questions (python -m knowledge eval)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟;؛])\s+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (or lines) of ``text``, stripped, without fragments of one character."""
+    return [s.strip() for s in _SENTENCE_END.split(text or "") if len(s.strip()) > 1]
+
+
+def extract_sentences(question: str, content: str, max_sentences: int = MAX_SENTENCES) -> str:
+    """The sentence of ``content`` sharing most stems with the question (and its Arabic gloss), with what follows.
+
+    >>> extract_sentences("How long is maternity leave?", "Intro. The maternity leave lasts fourteen weeks. Other.")
+    'The maternity leave lasts fourteen weeks. Other.'
+    """
+    sentences = split_sentences(content)
+    if not sentences:
+        return content.strip()[:MAX_ANSWER_CHARS]
+    asked = set(analyze(f"{question} {arabic_gloss(question)}"))
+    overlap = [len(asked & set(analyze(s))) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (overlap[i], -i))
+    chosen: list[str] = []
+    for sentence in sentences[best : best + max_sentences]:
+        if chosen and len(" ".join(chosen)) + len(sentence) > MAX_ANSWER_CHARS:
+            break
+        chosen.append(sentence)
+    text = " ".join(chosen)
+    return text if len(text) <= MAX_ANSWER_CHARS else text[: MAX_ANSWER_CHARS - 1].rstrip() + "…"
+
+
+def source_of(doc: Document) -> dict[str, Any]:
+    """The citation of a passage: ``doc_id``, ``title``, ``ref`` (article), ``url``."""
+    m = doc.meta
+    return {
+        "doc_id": str(m.get("doc_id") or ""),
+        "title": str(m.get("title") or ""),
+        "ref": str(m.get("ref") or ""),
+        "url": str(m.get("url") or ""),
+    }
+
+
+def confidence_of(fused_score: float, dense_score: float | None) -> float:
+    """Confidence in 0..1 from the fused score (0..1) and the dense similarity (``None``: not in the dense list).
+
+    A passage can top at most two of the three fused lists (question BM25 finds
+    same-language text, gloss BM25 finds Arabic text), so two out of three
+    already counts as full agreement.
+    """
+    agreement = min(1.0, fused_score * FULL_AGREEMENT)
+    dense = 0.0 if dense_score is None else (dense_score - DENSE_FLOOR) / (DENSE_CEILING - DENSE_FLOOR)
+    value = FUSION_WEIGHT * agreement + (1 - FUSION_WEIGHT) * min(1.0, max(0.0, dense))
+    return round(min(1.0, max(0.0, value)), 4)
+
+
+@component
+class AnswerExtractor:
+    """Picks the passage to answer from, extracts one to three sentences, cites it, and scores the answer.
+
+    The passage is the best-ranked one, unless a passage in the user's language
+    among the first three is nearly as good (``SAME_LANGUAGE_MARGIN``). The
+    answer is a haystack ``ExtractedAnswer``: ``data`` the sentences, ``score``
+    the confidence, ``document`` the passage, ``meta`` with ``language`` (of the
+    source), ``same_language``, ``sources`` (up to three citations, the used
+    one first). ``answers`` is empty when the confidence is below
+    ``min_confidence``; ``confidence`` is always returned.
+
+    Usage example:
+    ```python
+    from haystack import Document
+    from knowledge.answers import AnswerExtractor
+
+    doc = Document(content="Intro. Annual leave is 1.5 days per month.", score=1.0,
+                   meta={"language": "en", "doc_id": "card", "title": "Leave", "ref": "231", "url": "https://x"})
+    out = AnswerExtractor(min_confidence=0.0).run(query="annual leave days", documents=[doc], language="en")
+    print(out["answers"][0].data, out["confidence"])
+    ```
+    """
+
+    def __init__(self, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentences: int = MAX_SENTENCES) -> None:
+        """
+        :param min_confidence: below this confidence no answer is returned.
+        :param max_sentences: most sentences in an answer.
+        """
+        self.min_confidence = min_confidence
+        self.max_sentences = max_sentences
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        return default_to_dict(self, min_confidence=self.min_confidence, max_sentences=self.max_sentences)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "AnswerExtractor":
+        """Deserializes the component from a dictionary."""
+        return default_from_dict(cls, data)
+
+    @component.output_types(answers=list[ExtractedAnswer], confidence=float)
+    def run(
+        self,
+        query: str,
+        documents: list[Document],
+        language: str = "",
+        dense_documents: list[Document] | None = None,
+        min_confidence: float | None = None,
+    ) -> dict[str, Any]:
+        """
+        :param query: the question.
+        :param documents: ranked passages, best first (``score``: fused score, 0..1).
+        :param language: the user's language (``ar``, ``fr``, ``en``); Darija is ``ar``.
+        :param dense_documents: the dense retriever's passages, for their similarity scores.
+        :param min_confidence: overrides the init value.
+        :returns: ``{"answers": [ExtractedAnswer] or [], "confidence": float}``.
+        """
+        if not documents:
+            return {"answers": [], "confidence": 0.0}
+        threshold = self.min_confidence if min_confidence is None else min_confidence
+        best = documents[0]
+        chosen = best
+        for doc in documents[:MAX_SOURCES]:
+            if language and doc.meta.get("language") == language:
+                if (doc.score or 0.0) >= SAME_LANGUAGE_MARGIN * (best.score or 0.0):
+                    chosen = doc
+                break
+        dense = {d.id: d.score for d in dense_documents or []}
+        confidence = confidence_of(float(best.meta.get("fused_score", best.score) or 0.0), dense.get(best.id))
+        if confidence < threshold:
+            return {"answers": [], "confidence": confidence}
+        sources = [source_of(chosen)]
+        for doc in documents:
+            if len(sources) >= MAX_SOURCES:
+                break
+            candidate = source_of(doc)
+            if all((s["doc_id"], s["ref"]) != (candidate["doc_id"], candidate["ref"]) for s in sources):
+                sources.append(candidate)
+        source_language = str(chosen.meta.get("language") or "")
+        answer = ExtractedAnswer(
+            query=query,
+            score=confidence,
+            data=extract_sentences(query, chosen.content or "", self.max_sentences),
+            document=chosen,
+            meta={
+                "language": source_language,
+                "same_language": not language or source_language == language,
+                "sources": sources,
+            },
+        )
+        return {"answers": [answer], "confidence": confidence}

@@ -1,0 +1,4 @@
+"""Logging shared by every process (API, action server, Rasa).
+
+Standard library only, so that both virtual environments can import it.
+"""

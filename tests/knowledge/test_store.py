@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+from haystack import Document
+from haystack.document_stores.in_memory import InMemoryDocumentStore
+
+from knowledge.store import LabourDocumentStore
+
+TEXTS = [
+    "Paid annual leave is one and a half days per month of work.",
+    "Le congé annuel payé est d'un jour et demi par mois.",
+    "يستفيد الأجير من عطلة سنوية مؤدى عنها.",
+    "Overtime hours are paid with a premium of 25 percent.",
+    "The weekly rest lasts at least 24 hours.",
+]
+
+
+def _docs():
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(len(TEXTS), 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return [Document(id=str(i), content=t, embedding=v.tolist()) for i, (t, v) in enumerate(zip(TEXTS, vecs))]
+
+
+class ReferenceStore(InMemoryDocumentStore):
+    """haystack's own loops with our tokens: the vectorised scores must equal these."""
+
+    def _tokenize_bm25(self, text):
+        return LabourDocumentStore._tokenize_bm25(self, text)
+
+
+@pytest.mark.parametrize("query", ["paid annual leave", "congés payés", "عطلة سنوية", "rest hours", "nothing matches"])
+def test_vectorised_bm25_equals_haystacks(query):
+    ours, ref = LabourDocumentStore(shared=False), ReferenceStore(shared=False)
+    ours.write_documents(_docs())
+    ref.write_documents(_docs())
+    got = [(d.id, round(d.score, 4)) for d in ours.bm25_retrieval(query, top_k=3)]
+    want = [(d.id, round(d.score, 4)) for d in ref.bm25_retrieval(query, top_k=3)]
+    assert got == want
+
+
+def test_vectorised_embedding_retrieval_equals_haystacks_and_drops_embeddings():
+    ours, ref = LabourDocumentStore(shared=False), InMemoryDocumentStore(shared=False)
+    ours.write_documents(_docs())
+    ref.write_documents(_docs())
+    query = _docs()[3].embedding
+    got = ours.embedding_retrieval(query, top_k=2)
+    want = ref.embedding_retrieval(query, top_k=2)
+    assert [d.id for d in got] == [d.id for d in want] == ["3", got[1].id]
+    assert [round(d.score, 5) for d in got] == [round(d.score, 5) for d in want]
+    assert got[0].embedding is None
+
+
+def test_arrays_follow_writes_and_deletes():
+    store = LabourDocumentStore(shared=False)
+    store.write_documents(_docs()[:2])
+    assert [d.id for d in store.bm25_retrieval("overtime", top_k=5)] == []
+    store.write_documents(_docs()[3:4])
+    assert [d.id for d in store.bm25_retrieval("overtime", top_k=5)] == ["3"]
+    store.delete_documents(["3"])
+    assert store.bm25_retrieval("overtime", top_k=5) == []
+
+
+def test_filters_fall_back_to_haystack():
+    store = LabourDocumentStore(shared=False)
+    docs = _docs()
+    docs[0].meta["language"] = "en"
+    store.write_documents(docs)
+    hits = store.bm25_retrieval("paid", filters={"field": "meta.language", "operator": "==", "value": "en"})
+    assert [d.id for d in hits] == ["0"]
