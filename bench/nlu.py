@@ -40,20 +40,11 @@ from rasa.utils.log_utils import configure_structlog  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from bot.langid import identify  # noqa: E402
+from bot.langid import writing_form  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42
 GROUPS = ("en", "fr", "ar (Arabic script)", "ar (Latin script)", "unsure")
-
-
-def language_group(text: str) -> str:
-    guess = identify(text, switch_requests=False)
-    if not guess.confident:
-        return "unsure"
-    if guess.language != "ar":
-        return guess.language
-    return "ar (Arabic script)" if guess.reason == "arabic-script" else "ar (Latin script)"
 
 
 def folds(data: TrainingData, n: int):
@@ -94,7 +85,7 @@ def cross_validate(config: Path, data_dir: Path, n_folds: int) -> Dict:
             predicted = asyncio.run(_parse_all(model, texts))
             for example, guess in zip(test, predicted):
                 rows.append({"text": example.get("text"), "intent": example.get("intent"),
-                             "predicted": guess, "group": language_group(example.get("text"))})
+                             "predicted": guess, "group": writing_form(example.get("text"))})
             print(f"fold {index + 1}/{n_folds}: trained in {train_seconds[-1]:.0f} s, "
                   f"{len(test)} examples parsed", file=sys.stderr)
     return {"rows": rows, "train_seconds": train_seconds}

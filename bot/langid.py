@@ -528,3 +528,14 @@ def identify(text: Optional[str], switch_requests: bool = True) -> LanguageGuess
     if probability >= LANGDETECT_MIN_PROBABILITY:
         return _sure(best, "langdetect", probability)
     return _unsure("langdetect-unsure", best, probability)
+
+
+def writing_form(text: Optional[str]) -> str:
+    """How a message is written, for per-language reports: ``en``, ``fr``,
+    ``ar (Arabic script)``, ``ar (Latin script)`` (Arabizi) or ``unsure``."""
+    guess = identify(text, switch_requests=False)
+    if not guess.confident:
+        return "unsure"
+    if guess.language != "ar":
+        return guess.language
+    return "ar (Arabic script)" if guess.reason == "arabic-script" else "ar (Latin script)"

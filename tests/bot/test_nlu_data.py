@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.langid import identify
+from bot.langid import identify, writing_form
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FORMS = ("en", "fr", "ar (Arabic script)", "ar (Latin script)")
@@ -19,19 +19,10 @@ def nlu_data():
     return load_data(str(REPO_ROOT / "bot" / "data" / "nlu"))
 
 
-def form_of(text: str) -> str:
-    guess = identify(text, switch_requests=False)
-    if not guess.confident:
-        return "unsure"
-    if guess.language != "ar":
-        return guess.language
-    return "ar (Arabic script)" if guess.reason == "arabic-script" else "ar (Latin script)"
-
-
 def test_every_intent_has_examples_in_every_form(nlu_data):
     counts = defaultdict(lambda: defaultdict(int))
     for example in nlu_data.intent_examples:
-        counts[example.get("intent")][form_of(example.get("text"))] += 1
+        counts[example.get("intent")][writing_form(example.get("text"))] += 1
     assert {"switch_language", "out_of_scope"} <= set(counts)
     for intent, by_form in counts.items():
         missing = [form for form in FORMS if by_form[form] < 3]
