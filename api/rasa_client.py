@@ -38,7 +38,8 @@ class RasaClient:
     ) -> list[dict[str, Any]]:
         """Post a citizen's message to the REST channel; return Rasa's raw reply items."""
         # The request id lets the logs of Rasa and the actions be joined to the API's.
-        metadata = {**(metadata or {}), **({"request_id": request_id.get()} if request_id.get() else {})}
+        trace = request_id.get()
+        metadata = {**(metadata or {}), **({"request_id": trace} if trace else {})}
         payload = {"sender": sender, "message": message, "metadata": metadata}
         items = await self._post_api("/webhooks/rest/webhook", payload)
         if not isinstance(items, list):

@@ -27,14 +27,21 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _search(args: argparse.Namespace) -> int:
+def _load_knowledge_base(settings: KnowledgeSettings):
+    """The index at INDEX_DIR, or None after saying on stderr why it cannot be loaded."""
     from knowledge.search import IndexNotFoundError, KnowledgeBase
 
-    settings = KnowledgeSettings()
     try:
-        kb = KnowledgeBase.load(settings.index_dir)
+        return KnowledgeBase.load(settings.index_dir)
     except IndexNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _search(args: argparse.Namespace) -> int:
+    settings = KnowledgeSettings()
+    kb = _load_knowledge_base(settings)
+    if kb is None:
         return 2
     result = kb.run(args.query, top_k=args.top_k or settings.top_k)
     if args.json:
@@ -54,13 +61,10 @@ def _search(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     from knowledge.evaluation import DEVSET, OFFTOPIC, evaluate, format_table, load_questions, tune_threshold
-    from knowledge.search import IndexNotFoundError, KnowledgeBase
 
     settings = KnowledgeSettings()
-    try:
-        kb = KnowledgeBase.load(settings.index_dir)
-    except IndexNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    kb = _load_knowledge_base(settings)
+    if kb is None:
         return 2
     questions = load_questions(DEVSET)
     offtopic = load_questions(OFFTOPIC)
