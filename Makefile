@@ -24,7 +24,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge eval-knowledge clean
+.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge bench-load eval-knowledge clean
 
 help:
 	@echo "make run    set everything up, then start Rasa, the action server and the API"
@@ -69,10 +69,11 @@ test-bot: setup model
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
 # Debian packages the tests drive for real: Chromium for the web page (never a
-# downloaded browser) and PostgreSQL for the store.
+# downloaded browser), PostgreSQL and Redis for the production profile.
 test-deps:
 	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then echo "==> Installing Debian packages for the tests:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
@@ -97,8 +98,13 @@ bench-knowledge: setup index
 	$(VENV)/bin/python bench/knowledge_build.py
 	$(VENV)/bin/python bench/knowledge_query.py
 
+# 20 concurrent citizens on the production profile (two Rasa servers, PostgreSQL, Redis).
+bench-load: setup model index test-deps
+	$(VENV)/bin/python bench/load.py
+
 eval-knowledge: setup index
 	$(VENV)/bin/python -m knowledge eval
+	$(VENV)/bin/python -m knowledge eval --set heldout
 
 clean:
 	rm -rf var models .rasa

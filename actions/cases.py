@@ -21,8 +21,9 @@ CSV_COLUMNS = ("case_number", "national_id", "status", "updated_at")
 
 # Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as typed on phones.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_CASE_NUMBER = re.compile(r"LAB(\d{4})(\d{6})")
-_NATIONAL_ID = re.compile(r"[A-Z]{1,2}\d{4,8}")
+# ASCII digits only: `\d` would also take Devanagari or full-width digits and hand them on.
+_CASE_NUMBER = re.compile(r"LAB([0-9]{4})([0-9]{6})")
+_NATIONAL_ID = re.compile(r"[A-Z]{1,2}[0-9]{4,8}")
 
 
 def _compact(text: str) -> str:
@@ -102,12 +103,15 @@ def import_cases(engine: Engine, lines: Iterable[str]) -> ImportReport:
         report.errors.append(f"line 1: missing column(s) {', '.join(sorted(missing))}")
         return report
     cases: dict[str, Case] = {}
-    for row in reader:
-        case, error = _parse_row(row)
-        if error:
-            report.errors.append(f"line {reader.line_num}: {error}")
-        else:
-            cases[case.case_number] = case
+    try:
+        for row in reader:
+            case, error = _parse_row(row)
+            if error:
+                report.errors.append(f"line {reader.line_num}: {error}")
+            else:
+                cases[case.case_number] = case
+    except csv.Error as error:  # a field over csv's size limit, a stray carriage return
+        report.errors.append(f"line {reader.line_num + 1}: not readable as CSV ({error})")
     if report.errors:
         return report
     with Session(engine) as session, session.begin():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -32,7 +33,27 @@ def knowledge_base() -> KnowledgeBase:
         return _knowledge_base
 
 
+def fallback_outcome(reason: str, language: str) -> dict[str, str]:
+    """The marker by which the API counts a turn the bot gave up on (docs/CONTRACTS.md, "Turn outcomes")."""
+    return {"outcome": "fallback", "reason": reason, "language": language}
+
+
 def answer(question: str, language: str, top_k: int) -> SearchResult:
+    """The knowledge base's answer, from the cache when the same question was asked lately.
+
+    Citizens ask the same few questions (the minimum wage, leave, dismissal) over and
+    over; a search costs a query embedding and two BM25 passes. The index is loaded
+    once per process, so a cached answer never outlives the index it came from.
+    """
+    return _cached_search()(" ".join(question.split()), language, top_k)
+
+
+@lru_cache(maxsize=1)
+def _cached_search():
+    return lru_cache(maxsize=get_settings().answer_cache_size)(_search)
+
+
+def _search(question: str, language: str, top_k: int) -> SearchResult:
     with _search_lock:
         return knowledge_base().answer(question, language=language, top_k=top_k)
 
@@ -50,13 +71,17 @@ class ActionAnswerQuestion(Action):
             result = await asyncio.to_thread(answer, question, language, get_settings().answer_top_k)
         except Exception:  # the index is missing or broken: say so, keep the bot alive
             logger.exception("knowledge search failed")
-            dispatcher.utter_message(text=message("knowledge_unavailable", language))
+            dispatcher.utter_message(
+                text=message("knowledge_unavailable", language),
+                json_message=fallback_outcome("knowledge_unavailable", language),
+            )
             return []
         reply = compose_reply(result, language)
         if reply is None:  # below the confidence threshold: never guess, offer a person
             dispatcher.utter_message(
                 text=message("no_answer", language),
                 buttons=[{"title": message("talk_to_agent", language), "payload": "/request_human"}],
+                json_message=fallback_outcome("low_confidence", language),
             )
             return []
         dispatcher.utter_message(

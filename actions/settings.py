@@ -28,6 +28,14 @@ class ActionSettings(BaseSettings):
         default=True, description="Insert the demo cases when the store is empty."
     )
     answer_top_k: int = Field(default=5, description="Passages retrieved per question.")
+    answer_cache_size: int = Field(
+        default=2048,
+        ge=0,
+        description=(
+            "Answers kept per action-server process for questions asked again word for "
+            "word (whitespace aside); 0 searches every time."
+        ),
+    )
 
 
 @lru_cache

@@ -36,7 +36,7 @@ HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
 
 
 async def get_rasa_client(http: HttpClientDep, settings: SettingsDep) -> RasaClient:
-    return RasaClient(http, settings.rasa_url, settings.rasa_timeout_s)
+    return RasaClient(http, settings.rasa_urls, settings.rasa_timeout_s)
 
 
 RasaClientDep = Annotated[RasaClient, Depends(get_rasa_client)]

@@ -1,8 +1,9 @@
 """Limits for the whole API: request-body size, and request rates on citizens' endpoints.
 
-Rates are counted in this process's memory (a moving one-minute window, from the
-`limits` package). Several API replicas would each count on their own: they need
-a shared store (Redis, which `limits` supports) to enforce one limit together.
+Rates are counted over a moving one-minute window (the `limits` package), in
+this process's memory by default. Several API replicas share one count when
+RATE_LIMIT_STORAGE_URL names a Redis: a citizen then has one budget whichever
+replica answers.
 """
 
 import logging
@@ -11,8 +12,9 @@ import time
 
 from fastapi import Request
 from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ApiError, error_response
@@ -22,30 +24,67 @@ logger = logging.getLogger(__name__)
 RATE_LIMITED = "Too many requests. Please wait {seconds} seconds and try again."
 TOO_LARGE = "The request body is larger than the {limit} bytes this server accepts."
 
+# A Redis that hangs must not hold citizens' requests for long: it then fails open.
+REDIS_TIMEOUT_S = 1.0
+
 
 class RateLimiter:
-    """Per-sender and per-client-IP request budgets over any 60 seconds."""
+    """Per-sender and per-client-IP request budgets over any 60 seconds.
 
-    def __init__(self, per_sender_per_minute: int, per_ip_per_minute: int) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+    Usage::
+
+        limiter = RateLimiter(30, 60, "redis://redis:6379/0")
+        await limiter.check_sender("web-1")  # raises ApiError(429) over the budget
+    """
+
+    def __init__(self, per_sender_per_minute: int, per_ip_per_minute: int, storage_url: str = "memory://") -> None:
+        # limits' asyncio storages ("async+redis://..." over redis-py's asyncio client), so
+        # a count in Redis never blocks the event loop. Options in the URL win over these.
+        options = {} if storage_url.startswith("memory:") else {
+            "implementation": "redispy",
+            "socket_connect_timeout": REDIS_TIMEOUT_S,
+            "socket_timeout": REDIS_TIMEOUT_S,
+        }
+        storage = storage_from_string(f"async+{storage_url}", wrap_exceptions=True, **options)
+        self._limiter = MovingWindowRateLimiter(storage)
         self._per_sender = RateLimitItemPerMinute(per_sender_per_minute)
         self._per_ip = RateLimitItemPerMinute(per_ip_per_minute)
+        self._storage_failing = False
 
-    def check_ip(self, ip: str) -> None:
-        self._hit(self._per_ip, "ip", ip)
+    async def check_ip(self, ip: str) -> None:
+        await self._hit(self._per_ip, "ip", ip)
 
-    def check_sender(self, sender: str) -> None:
-        self._hit(self._per_sender, "sender", sender)
+    async def check_sender(self, sender: str) -> None:
+        await self._hit(self._per_sender, "sender", sender)
 
-    def _hit(self, item: RateLimitItemPerMinute, kind: str, key: str) -> None:
-        if self._limiter.hit(item, kind, key):
+    async def _hit(self, item: RateLimitItemPerMinute, kind: str, key: str) -> None:
+        try:
+            if await self._limiter.hit(item, kind, key):
+                self._storage_recovered()
+                return
+            reset_at = (await self._limiter.get_window_stats(item, kind, key)).reset_time
+        except StorageError as exc:
+            # Fail open: citizens keep being answered while the shared counter is down.
+            self._storage_failed(exc)
             return
-        reset_at = self._limiter.get_window_stats(item, kind, key).reset_time
+        self._storage_recovered()
         seconds = max(1, math.ceil(reset_at - time.time()))
         logger.warning("Rate limit reached for %s %s", kind, key)
         raise ApiError(
             429, "rate_limited", RATE_LIMITED.format(seconds=seconds), headers={"Retry-After": str(seconds)}
         )
+
+    def _storage_failed(self, exc: StorageError) -> None:
+        # One error line per outage, not one per request; the URL may hold a password, so it stays out.
+        if not self._storage_failing:
+            self._storage_failing = True
+            logger.error("Rate-limit storage unavailable, requests are not limited until it is back: %r",
+                         exc.storage_error)
+
+    def _storage_recovered(self) -> None:
+        if self._storage_failing:
+            self._storage_failing = False
+            logger.info("Rate-limit storage is back; requests are limited again")
 
 
 async def limit_citizen_requests(request: Request) -> None:
@@ -55,7 +94,7 @@ async def limit_citizen_requests(request: Request) -> None:
     (FastAPI has already read and cached the body when dependencies run).
     """
     limiter: RateLimiter = request.app.state.rate_limiter
-    limiter.check_ip(request.client.host if request.client else "unknown")
+    await limiter.check_ip(request.client.host if request.client else "unknown")
     sender = request.path_params.get("sender")
     if sender is None and request.headers.get("content-type", "").startswith("application/json"):
         try:
@@ -65,7 +104,7 @@ async def limit_citizen_requests(request: Request) -> None:
         if isinstance(body, dict) and isinstance(body.get("sender"), str):
             sender = body["sender"]
     if sender:
-        limiter.check_sender(sender)
+        await limiter.check_sender(sender)
 
 
 class BodySizeLimit:

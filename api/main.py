@@ -12,8 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from api.assist import BotResponses, KnowledgeLoader
 from api.errors import error_responses, install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter, limit_citizen_requests
+from api.metrics import AssistantMetrics, HttpMetrics
 from api.request_id import RequestIdMiddleware
-from api.routers import agent, assist, chat, feedback, health, web, whatsapp
+from api.routers import agent, assist, chat, feedback, health, metrics, web, whatsapp
 from api.routers.web import STATIC_DIR
 from api.settings import Settings
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with httpx.AsyncClient(trust_env=False) as http_client:
             app.state.http_client = http_client
             logger.info(
-                "API ready; Rasa at %s, action server at %s", settings.rasa_url, settings.action_server_url
+                "API ready; Rasa at %s, action server at %s", ", ".join(settings.rasa_urls), settings.action_server_url
             )
             yield
 
@@ -46,7 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_per_ip_per_minute)
+    app.state.rate_limiter = RateLimiter(
+        settings.rate_limit_per_minute, settings.rate_limit_per_ip_per_minute, settings.rate_limit_storage_url
+    )
+    app.state.metrics = AssistantMetrics()
     app.state.knowledge = KnowledgeLoader(settings.index_dir)
     app.state.bot_responses = BotResponses.load()
     install_error_handlers(app)
@@ -54,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     citizen_limits = {"dependencies": [Depends(limit_citizen_requests)], "responses": error_responses(413, 429)}
     app.include_router(chat.router, **citizen_limits)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(web.router)
     app.include_router(feedback.router, **citizen_limits)
     app.include_router(whatsapp.router)
@@ -63,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: CORS headers go on every answer, the 413s included.
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(HttpMetrics, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(
         CORSMiddleware,

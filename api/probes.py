@@ -47,6 +47,21 @@ async def probe_rasa(http: httpx.AsyncClient, rasa_url: str, timeout_s: float) -
     return ComponentStatus(ready=True, detail=f"model {model} loaded")
 
 
+async def probe_rasa_servers(http: httpx.AsyncClient, rasa_urls: list[str], timeout_s: float) -> ComponentStatus:
+    """Rasa is ready while at least one of its servers is: the API fails over to it."""
+    statuses = await asyncio.gather(*(probe_rasa(http, url, timeout_s) for url in rasa_urls))
+    if len(statuses) == 1:
+        return statuses[0]
+    ready = sum(status.ready for status in statuses)
+    details = {status.detail for status in statuses}
+    if not ready and len(details) == 1:
+        return statuses[0]  # e.g. RASA_NO_MODEL everywhere, which the chat router tests for
+    detail = f"{ready} of {len(statuses)} servers ready: " + "; ".join(
+        f"{url} {status.detail}" for url, status in zip(rasa_urls, statuses)
+    )
+    return ComponentStatus(ready=ready > 0, detail=detail)
+
+
 async def probe_actions(http: httpx.AsyncClient, action_server_url: str, timeout_s: float) -> ComponentStatus:
     """The rasa-sdk action server is ready when /health answers {"status": "ok"}."""
     url = f"{action_server_url}/health"
@@ -90,7 +105,7 @@ async def probe_index(read_manifest: ManifestReader, index_dir: Path, timeout_s:
 
 async def probe_all(
     http: httpx.AsyncClient,
-    rasa_url: str,
+    rasa_urls: list[str],
     action_server_url: str,
     read_manifest: ManifestReader,
     index_dir: Path,
@@ -98,7 +113,7 @@ async def probe_all(
 ) -> tuple[ComponentStatus, ComponentStatus, ComponentStatus]:
     """Probe the three parts concurrently, so /health takes one timeout at most."""
     rasa, actions, index = await asyncio.gather(
-        probe_rasa(http, rasa_url, timeout_s),
+        probe_rasa_servers(http, rasa_urls, timeout_s),
         probe_actions(http, action_server_url, timeout_s),
         probe_index(read_manifest, index_dir, timeout_s),
     )

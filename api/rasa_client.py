@@ -1,5 +1,6 @@
 """Talking to the Rasa server: its REST channel, its tracker, and its replies."""
 
+import hashlib
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -26,12 +27,29 @@ class AssistantFailed(Exception):
 
 
 class RasaClient:
-    """Client of one Rasa server (REST channel plus HTTP API)."""
+    """Client of the Rasa servers (REST channel plus HTTP API).
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, timeout_s: float) -> None:
+    Several servers share one tracker store and one lock store, so any of them
+    can take any turn. Each conversation still goes to one preferred server
+    (rendezvous hashing: adding or losing a server moves only its own
+    conversations), and to the next one only when that server refuses the
+    connection — then no turn can have been half-handled. A server that dies
+    during a turn is not retried: Rasa may have stored the turn, and its lock
+    holds the conversation, so the citizen gets a 503 and sends again.
+    """
+
+    def __init__(self, http: httpx.AsyncClient, servers: list[str], timeout_s: float) -> None:
+        if not servers:
+            raise ValueError("at least one Rasa server URL is needed")
         self._http = http
-        self._base_url = base_url
+        self._servers = list(servers)
         self._timeout_s = timeout_s
+
+    def servers_for(self, sender: str | None) -> list[str]:
+        """The servers in the order this conversation tries them (all servers, preferred first)."""
+        if sender is None or len(self._servers) == 1:
+            return list(self._servers)
+        return sorted(self._servers, key=lambda url: hashlib.sha256(f"{url}|{sender}".encode()).digest())
 
     async def send_message(
         self, sender: str, message: str, metadata: dict[str, Any] | None
@@ -41,7 +59,7 @@ class RasaClient:
         trace = request_id.get()
         metadata = {**(metadata or {}), **({"request_id": trace} if trace else {})}
         payload = {"sender": sender, "message": message, "metadata": metadata}
-        items = await self._post_api("/webhooks/rest/webhook", payload)
+        items = await self._post_api(sender, "/webhooks/rest/webhook", payload)
         if not isinstance(items, list):
             raise AssistantFailed(f"Rasa answered {type(items).__name__}, expected a list of messages")
         return [item for item in items if isinstance(item, dict)]
@@ -52,12 +70,12 @@ class RasaClient:
         The tracker is the authority: the NLU component keeps the slot sticky, so
         it says which language the bot actually answered in.
         """
-        url = f"{self._base_url}/conversations/{quote(sender, safe='')}/tracker"
+        path = f"/conversations/{quote(sender, safe='')}/tracker"
         try:
-            response = await self._http.get(url, params={"include_events": "NONE"}, timeout=self._timeout_s)
+            response = await self._request(sender, "GET", path, params={"include_events": "NONE"})
             response.raise_for_status()
             language = (response.json().get("slots") or {}).get("language")
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        except (AssistantUnreachable, httpx.HTTPError, ValueError, AttributeError) as exc:
             # Needs `rasa run --enable-api`; without it the reply's own hint is used.
             logger.warning("Could not read the language slot of %s from Rasa's tracker: %r", sender, exc)
             return None
@@ -69,7 +87,7 @@ class RasaClient:
         The answer has `intent` ({name, confidence}) and, from our NLU component,
         `language` and `language_confident`.
         """
-        body = await self._post_api("/model/parse", {"text": text})
+        body = await self._post_api(None, "/model/parse", {"text": text})
         if not isinstance(body, dict):
             raise AssistantFailed(f"/model/parse answered {type(body).__name__}, expected an object")
         return body
@@ -77,19 +95,34 @@ class RasaClient:
     async def resume_conversation(self, sender: str) -> None:
         """Append Rasa's `resume` event, so the bot answers this sender again after a handoff."""
         await self._post_api(
+            sender,
             f"/conversations/{quote(sender, safe='')}/tracker/events",
             {"event": "resume"},
             params={"include_events": "NONE"},
         )
 
-    async def _post_api(self, path: str, payload: Any, params: dict[str, str] | None = None) -> Any:
-        url = f"{self._base_url}{path}"
-        try:
-            response = await self._http.post(url, json=payload, params=params, timeout=self._timeout_s)
-        except httpx.TimeoutException as exc:
-            raise AssistantUnreachable(f"no answer from Rasa at {url} within {self._timeout_s:g}s") from exc
-        except httpx.TransportError as exc:
-            raise AssistantUnreachable(f"cannot reach Rasa at {url}: {exc!r}") from exc
+    async def _request(
+        self, sender: str | None, method: str, path: str, **kwargs: Any
+    ) -> httpx.Response:
+        """One request to the conversation's server, or to the next when it refuses connections."""
+        refused = []
+        for base_url in self.servers_for(sender):
+            url = f"{base_url}{path}"
+            try:
+                return await self._http.request(method, url, timeout=self._timeout_s, **kwargs)
+            except httpx.ConnectError as exc:
+                logger.warning("Rasa at %s refused the connection (%r); trying the next server", base_url, exc)
+                refused.append(base_url)
+            except httpx.TimeoutException as exc:
+                raise AssistantUnreachable(f"no answer from Rasa at {url} within {self._timeout_s:g}s") from exc
+            except httpx.TransportError as exc:
+                raise AssistantUnreachable(f"Rasa at {url} dropped the request: {exc!r}") from exc
+        raise AssistantUnreachable(f"cannot reach any Rasa server ({', '.join(refused)})")
+
+    async def _post_api(
+        self, sender: str | None, path: str, payload: Any, params: dict[str, str] | None = None
+    ) -> Any:
+        response = await self._request(sender, "POST", path, json=payload, params=params)
         if response.status_code != 200:
             raise AssistantFailed(
                 f"Rasa answered HTTP {response.status_code} on {path}: {response.text[:300]!r}",

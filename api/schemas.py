@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -27,9 +28,15 @@ def _json_safe(value: Any) -> bool:
     return True
 
 
+def _is_blank(text: str) -> bool:
+    """Nothing to read: only spaces, control characters, or invisible format characters
+    (right-to-left marks and overrides, bidi isolates, zero-width spaces)."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+
+
 def _plain_text(text: str) -> str:
     """A citizen's or agent's text: not blank, and sendable on as UTF-8 JSON."""
-    if not text.strip():
+    if _is_blank(text):
         raise ValueError("must not be empty")
     if not _json_safe(text):
         raise ValueError("contains characters that are not valid Unicode text")
@@ -92,6 +99,12 @@ class Source(BaseModel):
     title: str
     ref: str | None = Field(default=None, description="Article or section cited, e.g. 'Art. 356'.")
     url: str | None = Field(default=None, description="Link to the text, when it has one.")
+
+
+class SourceShown(Source):
+    """A source sent back by a client as it was shown: text, as documented (no coercion)."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=False)
 
 
 class Handoff(BaseModel):
@@ -172,7 +185,7 @@ class FeedbackRequest(BaseModel):
     message_text: str = Field(
         min_length=1, max_length=FEEDBACK_TEXT_MAX_CHARS, description="The answer being rated."
     )
-    sources: list[Source] = Field(
+    sources: list[SourceShown] = Field(
         default_factory=list, max_length=FEEDBACK_MAX_SOURCES, description="The sources shown with it."
     )
     rating: Literal["up", "down"]

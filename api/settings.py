@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The repository root, so the default index location does not depend on the
@@ -18,14 +18,18 @@ class Settings(BaseSettings):
     upper case (``RASA_URL``, ``ACTION_SERVER_URL``, ...).
     """
 
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    rasa_url: str = Field(
-        default="http://127.0.0.1:5005",
+    rasa_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://127.0.0.1:5005"],
+        min_length=1,
+        validation_alias=AliasChoices("rasa_urls", "rasa_url"),
         description=(
-            "Base URL of the Rasa server (`rasa run --enable-api`). The API posts "
-            "citizens' messages to its REST channel and reads the conversation's "
-            "language from its tracker."
+            "Base URL of the Rasa server (`rasa run --enable-api`), or several "
+            "comma-separated (`RASA_URLS`; `RASA_URL` is read too). The API posts "
+            "citizens' messages to their REST channel, always the same server for "
+            "one conversation while it is up, the next one when it is down; several "
+            "servers must share TRACKER_STORE_URL and LOCK_STORE_URL."
         ),
     )
     action_server_url: str = Field(
@@ -95,6 +99,16 @@ class Settings(BaseSettings):
         default=60,
         gt=0,
         description="Requests one client IP may make to the citizens' endpoints in any 60 seconds.",
+    )
+    rate_limit_storage_url: str = Field(
+        default="memory://",
+        pattern=r"^(memory|redis|rediss|redis\+unix|redis\+sentinel|redis\+cluster)://",
+        description=(
+            "Where the rate limits are counted: `memory://` (this process only), or a Redis "
+            "shared by every API replica, e.g. `redis://redis:6379/0` (also `rediss://`, "
+            "`redis+sentinel://`, `redis+cluster://`). If Redis fails, requests are let "
+            "through and the failure is logged."
+        ),
     )
     max_body_bytes: int = Field(
         default=64 * 1024,
@@ -183,8 +197,20 @@ class Settings(BaseSettings):
             return [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
         return origins
 
-    @field_validator("rasa_url", "action_server_url", "whatsapp_graph_url")
+    @field_validator("rasa_urls", mode="before")
+    @classmethod
+    def _split_rasa_urls(cls, urls: object) -> object:
+        if isinstance(urls, str):
+            return [url.strip() for url in urls.split(",") if url.strip()]
+        return urls
+
+    @field_validator("rasa_urls")
+    @classmethod
+    def _strip_trailing_slashes(cls, urls: list[str]) -> list[str]:
+        # Paths are appended as "/webhooks/...", so a trailing slash would double up.
+        return [url.rstrip("/") for url in urls]
+
+    @field_validator("action_server_url", "whatsapp_graph_url")
     @classmethod
     def _strip_trailing_slash(cls, url: str) -> str:
-        # Paths are appended as "/webhooks/...", so a trailing slash would double up.
         return url.rstrip("/")

@@ -134,8 +134,7 @@ def main() -> int:
         **os.environ,
         "PYTHONPATH": str(REPO_ROOT),
         "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
-        # endpoints.yml names the action server; /model/parse never calls it.
-        "ACTION_SERVER_URL": os.environ.get("ACTION_SERVER_URL", "http://127.0.0.1:5055"),
+        # Rasa runs without an action endpoint here: /model/parse never calls it.
         "ASSIST_API_KEY": key,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",

@@ -60,25 +60,40 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from knowledge.evaluation import DEVSET, OFFTOPIC, evaluate, format_table, load_questions, tune_threshold
+    from knowledge.evaluation import (
+        OFFTOPIC,
+        decision_accuracy,
+        evaluate,
+        format_table,
+        load_questions,
+        question_set_path,
+        tune_threshold,
+    )
 
+    try:
+        path = question_set_path(args.set)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     settings = KnowledgeSettings()
     kb = _load_knowledge_base(settings)
     if kb is None:
         return 2
-    questions = load_questions(DEVSET)
+    questions = load_questions(path)
     offtopic = load_questions(OFFTOPIC)
     report = evaluate(kb, questions, offtopic)
     tuning = tune_threshold(report["decisions"])
+    current = {"threshold": kb.min_confidence, "accuracy": decision_accuracy(report["decisions"], kb.min_confidence)}
     if args.json:
-        print(json.dumps({"scores": report["scores"], "threshold": tuning}, indent=2))
+        print(json.dumps({"set": str(path), "scores": report["scores"], "threshold": tuning, "current": current}, indent=2))
         return 0
-    print(f"dev set: {len(questions)} questions; index {settings.index_dir} ({len(kb)} passages)")
+    print(f"question set: {path.name}, {len(questions)} questions; index {settings.index_dir} ({len(kb)} passages)")
     print(format_table(report["scores"]))
     print(
-        f"confidence threshold: current {kb.min_confidence:.3f}; tuned {tuning['threshold']:.3f} "
+        f"confidence threshold: current {kb.min_confidence:.3f} (decision accuracy {current['accuracy']:.2f}); "
+        f"tuned {tuning['threshold']:.3f} "
         f"(decision accuracy {tuning['accuracy']:.2f}, answers given {tuning['answered']:.2f}, "
-        f"wrong among them {tuning['wrong_answer_rate']:.2f}; dev set + {len(offtopic)} off-topic questions)"
+        f"wrong among them {tuning['wrong_answer_rate']:.2f}; {path.name} + {len(offtopic)} off-topic questions)"
     )
     return 0
 
@@ -103,7 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--top-k", type=int, default=None)
     s.add_argument("--json", action="store_true", help="print the passages as JSON")
     s.set_defaults(func=_search)
-    e = sub.add_parser("eval", help="hit@1/hit@5/MRR per language on the dev set, with BM25 and dense baselines")
+    e = sub.add_parser("eval", help="hit@1/hit@5/MRR per language on a question set, with BM25 and dense baselines")
+    e.add_argument(
+        "--set",
+        default="dev",
+        help="dev (the frozen dev set, default), heldout (never tuned on), or the path of a .jsonl question file",
+    )
     e.add_argument("--json", action="store_true", help="print the scores and the tuned threshold as JSON")
     e.set_defaults(func=_eval)
     st = sub.add_parser("status", help="print the index state (missing / stale / up to date) and manifest")

@@ -94,6 +94,11 @@ def _arabic_token(word: str) -> str:
     return stem if len(stem) >= _MIN_AR_STEM else word
 
 
+@functools.lru_cache(maxsize=200_000)
+def _latin_token(word: str, language: str) -> str:
+    return _stemmer(language).stemWord(fold_accents(word))
+
+
 def latin_language(words: list[str]) -> str:
     """``french`` or ``english``: whichever has more function words in ``words`` (French on a tie)."""
     fr = sum(w in _FRENCH_MARKERS for w in words)
@@ -105,7 +110,7 @@ def analyze(text: str) -> list[str]:
     """BM25 tokens of ``text``: lower-cased, Arabic-normalised and stemmed, accents folded."""
     words = _TOKEN.findall(normalize_arabic(text.lower()))
     latin = [w for w in words if not _ARABIC_WORD.match(w)]
-    stemmer = _stemmer(latin_language(latin)) if latin else None
+    language = latin_language(latin) if latin else "english"
     tokens = []
     for word in words:
         if _ARABIC_WORD.match(word):
@@ -113,7 +118,7 @@ def analyze(text: str) -> list[str]:
         elif word.isdigit():
             tokens.append(word)
         else:
-            tokens.append(stemmer.stemWord(fold_accents(word)))
+            tokens.append(_latin_token(word, language))
     return tokens
 
 

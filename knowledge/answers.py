@@ -4,8 +4,8 @@ The confidence mixes how well the retrievers agree on the best passage (its
 reciprocal-rank-fusion score, 1.0 when it tops every list) and how close it is
 to the question in the embedding space (its dense similarity, rescaled). Below
 ``min_confidence`` no answer is given: the caller says so and offers a human
-agent. The default threshold was tuned on the dev set with
-``python -m knowledge eval --tune`` (see ``knowledge/README.md``).
+agent. The default threshold (``knowledge.settings.DEFAULT_MIN_CONFIDENCE``) was
+tuned with ``python -m knowledge eval``, which prints the best one (see ``knowledge/README.md``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
+from knowledge.settings import DEFAULT_MIN_CONFIDENCE
 
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 450
@@ -28,7 +29,6 @@ SAME_LANGUAGE_MARGIN = 0.9
 DENSE_FLOOR, DENSE_CEILING = 0.78, 0.90
 FUSION_WEIGHT = 0.5
 FULL_AGREEMENT = 1.5  # fused score 2/3 (top of two lists of three) -> 1.0
-DEFAULT_MIN_CONFIDENCE = 0.928  # tuned on the dev set + off-topic questions (python -m knowledge eval)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟;؛])\s+|\n+")
 

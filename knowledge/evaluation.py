@@ -27,10 +27,24 @@ from knowledge.index import AUTHORED_LABEL
 from knowledge.settings import PACKAGE_DIR
 
 DEVSET = PACKAGE_DIR / "eval" / "devset.jsonl"
+# written from the corpus before any tuning on the dev set, never tuned on: the honest figures
+HELDOUT = PACKAGE_DIR / "eval" / "heldout.jsonl"
+QUESTION_SETS = {"dev": DEVSET, "heldout": HELDOUT}
 OFFTOPIC = PACKAGE_DIR / "eval" / "offtopic.jsonl"
 LANGUAGES = ("en", "fr", "ar", "darija")
 SYSTEMS = ("pipeline", "bm25", "dense")
 DEPTH = 10
+
+
+def question_set_path(name: str) -> Path:
+    """``dev``, ``heldout`` or the path of a JSONL file in the dev set's format.
+
+    :raises FileNotFoundError: for a name that is neither a known set nor a file.
+    """
+    path = QUESTION_SETS.get(name, Path(name))
+    if not path.is_file():
+        raise FileNotFoundError(f"no question set {name!r} (use {' or '.join(QUESTION_SETS)}, or a .jsonl path)")
+    return path
 
 
 def load_questions(path: Path = DEVSET) -> list[dict[str, Any]]:
@@ -106,17 +120,21 @@ def evaluate(kb, questions: list[dict[str, Any]], offtopic: list[dict[str, Any]]
     }
 
 
+def decision_accuracy(decisions: list[tuple[float, bool]], threshold: float) -> float:
+    """Share of answer/abstain decisions that ``threshold`` gets right."""
+    return sum((c >= threshold) == good for c, good in decisions) / max(len(decisions), 1)
+
+
 def tune_threshold(decisions: list[tuple[float, bool]]) -> dict[str, float]:
     """The confidence threshold with the best answer/abstain accuracy (ties: the higher, more cautious one)."""
     candidates = sorted({0.0, *(c for c, _ in decisions), 1.0})
     best: dict[str, float] | None = None
     for t in candidates:
-        correct = sum((c >= t) == good for c, good in decisions)
         wrong_answers = sum(c >= t and not good for c, good in decisions)
         answered = sum(c >= t for c, _ in decisions)
         row = {
             "threshold": t,
-            "accuracy": correct / len(decisions),
+            "accuracy": decision_accuracy(decisions, t),
             "answered": answered / len(decisions),
             "wrong_answer_rate": wrong_answers / max(answered, 1),
         }

@@ -42,6 +42,7 @@ from haystack import Document
 from haystack.document_stores.types import DuplicatePolicy
 
 from knowledge import CODE_VERSION
+from knowledge.embedders import resolve_prefixes
 from knowledge.pipelines import READER_BY_SUFFIX, READERS, build_indexing_pipeline, indexing_config, indexing_inputs
 from knowledge.settings import AUTHORED_CORPUS, KnowledgeSettings
 from knowledge.statutes import StatuteStatusResolver
@@ -147,7 +148,9 @@ def discover_sources(dirs: list[Path]) -> list[SourceFile]:
 
 
 def _config(settings: KnowledgeSettings) -> dict[str, Any]:
-    return {"code_version": CODE_VERSION, **indexing_config(settings.embedding_model)}
+    # the prefixes are part of it, so that changing EMBEDDING_*_PREFIX makes the index stale
+    query_prefix, passage_prefix = resolve_prefixes(settings.embedding_model, None, None, settings)
+    return {"code_version": CODE_VERSION, **indexing_config(settings.embedding_model, query_prefix, passage_prefix)}
 
 
 def _config_hash(config: dict[str, Any]) -> str:
@@ -243,7 +246,11 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
     if to_read:
         summary.files_read = len(to_read)
         pipe = build_indexing_pipeline(
-            store, model=settings.embedding_model, cache_dir=str(settings.embedding_cache_dir), progress_bar=progress
+            store,
+            model=settings.embedding_model,
+            cache_dir=str(settings.embedding_cache_dir),
+            progress_bar=progress,
+            passage_prefix=config["passage_prefix"],
         )
         result = pipe.run(
             indexing_inputs(

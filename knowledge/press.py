@@ -140,9 +140,11 @@ def split_press_review(text: str) -> list[Article]:
                 urls=list(dict.fromkeys(u for _, _, u in urls)),
             )
         )
+    # Counted once the empty ones are gone: a headline and a link alone are no article.
+    articles = [a for a in articles if a.text]
     if sum(1 for a in articles if a.url) < 2:
         return []
-    return [a for a in articles if a.text]
+    return articles
 
 
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[tuple[str, ...]]:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import replace
 from typing import Any
@@ -55,9 +56,16 @@ def in_force(doc: Document) -> bool:
     return status not in _NOT_IN_FORCE and "(نسخ)" not in title
 
 
-def _signature(doc: Document) -> set[str]:
+# Index passages are a fixed set: analysing the same ones on every question was most of
+# the query time after the embedding (bench/knowledge_query.py).
+@functools.lru_cache(maxsize=8192)
+def _content_signature(content: str) -> frozenset[str]:
     # numbers differ between versions of a text; the words stay
-    return {t for t in analyze(doc.content or "") if not t.isdigit()}
+    return frozenset(t for t in analyze(content) if not t.isdigit())
+
+
+def _signature(doc: Document) -> frozenset[str]:
+    return _content_signature(doc.content or "")
 
 
 @component

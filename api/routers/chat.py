@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import time
 
 import httpx
 from fastapi import APIRouter
@@ -9,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 
 from api.deps import HttpClientDep, RasaClientDep, SettingsDep
 from api.errors import ApiError, Utf8JSONRoute, error_responses
-from api.probes import RASA_NO_MODEL, probe_actions, probe_rasa
+from api.metrics import AssistantMetricsDep
+from api.probes import RASA_NO_MODEL, probe_actions, probe_rasa_servers
 from api.rasa_client import AssistantFailed, AssistantUnreachable, fold_reply
 from api.schemas import ChatReply, ChatRequest
 from api.settings import Settings
@@ -41,6 +43,7 @@ async def chat(
     settings: SettingsDep,
     rasa: RasaClientDep,
     http: HttpClientDep,
+    metrics: AssistantMetricsDep,
 ) -> ChatReply:
     # The limit is a setting, so it is checked here rather than in the model;
     # it is reported like every other invalid field.
@@ -57,6 +60,7 @@ async def chat(
             ]
         )
 
+    started = time.perf_counter()
     try:
         # The channel is the API's to say: handoff tickets are answered through it.
         metadata = {**(chat_request.metadata or {}), "channel": "web"}
@@ -77,6 +81,7 @@ async def chat(
 
     messages, reply_language = fold_reply(items)
     language = await rasa.conversation_language(chat_request.sender) or reply_language or DEFAULT_LANGUAGE
+    metrics.record_turn("web", language, items, messages, time.perf_counter() - started)
     return ChatReply(sender=chat_request.sender, language=language, messages=messages)
 
 
@@ -84,7 +89,7 @@ async def _explain_failure(settings: Settings, http: httpx.AsyncClient, *, silen
     """Raise a 503 naming the part that is down, if one is; return otherwise."""
     actions, rasa = await asyncio.gather(
         probe_actions(http, settings.action_server_url, settings.health_timeout_s),
-        probe_rasa(http, settings.rasa_url, settings.health_timeout_s),
+        probe_rasa_servers(http, settings.rasa_urls, settings.health_timeout_s),
     )
     if not actions.ready:
         logger.error("Action server not ready: %s", actions.detail)

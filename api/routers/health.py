@@ -25,7 +25,7 @@ async def health(
     knowledge index holds documents; 503 otherwise. The body reports each part."""
     rasa, actions, index = await probe_all(
         http,
-        settings.rasa_url,
+        settings.rasa_urls,
         settings.action_server_url,
         read_manifest,
         settings.index_dir,

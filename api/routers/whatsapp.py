@@ -62,13 +62,14 @@ async def whatsapp_lifespan(app: FastAPI) -> AsyncIterator[None]:
             attempts=settings.whatsapp_send_attempts,
             max_wait_s=settings.whatsapp_retry_max_wait_s,
         )
-        rasa = RasaClient(app.state.http_client, settings.rasa_url, settings.rasa_timeout_s)
+        rasa = RasaClient(app.state.http_client, settings.rasa_urls, settings.rasa_timeout_s)
         worker = WhatsAppWorker(
             engine,
             rasa,
             graph,
             workers=settings.whatsapp_workers,
             claim_timeout_s=settings.whatsapp_claim_timeout_s,
+            metrics=app.state.metrics,
         )
         await worker.start()
         app.state.whatsapp = worker
@@ -95,8 +96,10 @@ WhatsAppWorkerDep = Annotated[WhatsAppWorker, Depends(get_whatsapp_worker)]
 @router.get(
     WEBHOOK,
     response_class=PlainTextResponse,
+    # Spelled out: FastAPI would document the errors in the route's text/plain; they are JSON.
     responses={200: {"content": {"text/plain": {}}, "description": "hub.challenge, echoed"}}
-    | error_responses(400, 403, 503),
+    | {status: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+       for status in (400, 403, 503)},
     summary="Meta's webhook verification handshake",
     dependencies=[Depends(get_whatsapp_worker)],
 )

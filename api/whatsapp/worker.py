@@ -8,12 +8,14 @@ queue, so they are answered in the order they came.
 import asyncio
 import contextlib
 import logging
+import time
 import zlib
 from typing import Any
 
 import anyio
 from sqlalchemy.engine import Engine
 
+from api.metrics import AssistantMetrics
 from api.rasa_client import AssistantFailed, AssistantUnreachable, RasaClient, fold_reply
 from api.whatsapp import inbox
 from api.whatsapp.graph import GraphClient, GraphSendFailed
@@ -25,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "ar"
 SENDER_PREFIX = "wa:"
-METADATA = {"channel": "whatsapp"}
+CHANNEL = "whatsapp"
+METADATA = {"channel": CHANNEL}
 
 # Sent when Rasa cannot answer; its language is unknown then, so it is in all three.
 UNAVAILABLE = (
@@ -45,19 +48,27 @@ class WhatsAppWorker:
 
     Usage::
 
-        worker = WhatsAppWorker(engine, rasa, graph, workers=4, claim_timeout_s=600)
+        worker = WhatsAppWorker(engine, rasa, graph, workers=4, claim_timeout_s=600, metrics=app.state.metrics)
         await worker.start()          # also re-queues what a previous run left unanswered
         await worker.accept(messages) # from the webhook: stored, then queued
         await worker.stop()
     """
 
     def __init__(
-        self, engine: Engine, rasa: RasaClient, graph: GraphClient, *, workers: int, claim_timeout_s: float
+        self,
+        engine: Engine,
+        rasa: RasaClient,
+        graph: GraphClient,
+        *,
+        workers: int,
+        claim_timeout_s: float,
+        metrics: AssistantMetrics,
     ) -> None:
         self.graph = graph
         self._engine = engine
         self._rasa = rasa
         self._claim_timeout_s = claim_timeout_s
+        self._metrics = metrics
         self._queues: list[asyncio.Queue[InboundMessage]] = [asyncio.Queue() for _ in range(workers)]
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -98,6 +109,7 @@ class WhatsAppWorker:
                 raise
             except Exception as exc:
                 logger.exception("WhatsApp message %s: unexpected error", message.message_id)
+                self._metrics.record_error(CHANNEL, "internal_error")
                 await self._finish(message.message_id, "failed", f"unexpected error: {exc!r}")
             finally:
                 queue.task_done()
@@ -109,10 +121,14 @@ class WhatsAppWorker:
         sender = rasa_sender(message.wa_id)
         # The WhatsApp message id ties this answer's log lines together across processes.
         request_id.set(message_id)
+        started = time.perf_counter()
         try:
             items = await self._rasa.send_message(sender, message.text, METADATA)
         except (AssistantUnreachable, AssistantFailed) as exc:
             logger.error("WhatsApp message %s: Rasa could not answer: %s", message_id, exc)
+            # The web chat's error codes for the same failures.
+            unreachable = isinstance(exc, AssistantUnreachable)
+            self._metrics.record_error(CHANNEL, "assistant_unavailable" if unreachable else "assistant_error")
             not_sent = await self._deliver(message_id, text_payloads(message.wa_id, UNAVAILABLE))
             error = f"Rasa: {exc}" + (f"; apology not sent: {not_sent}" if not_sent else "")
             await self._finish(message_id, "failed", error)
@@ -121,9 +137,11 @@ class WhatsAppWorker:
         if any(reply.buttons for reply in replies):
             # Labels of lists and prompts follow the conversation's language.
             language = await self._rasa.conversation_language(sender) or language
+        self._metrics.record_turn(CHANNEL, language, items, replies, time.perf_counter() - started)
         payloads = reply_payloads(message.wa_id, replies, language or DEFAULT_LANGUAGE)
         not_sent = await self._deliver(message_id, payloads)
         if not_sent:
+            self._metrics.record_error(CHANNEL, "reply_not_delivered")
             await self._finish(message_id, "failed", f"Graph API: {not_sent}")
         else:
             await self._finish(message_id, "answered")

@@ -12,7 +12,7 @@ def test_defaults(monkeypatch):
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
-    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.rasa_urls == ["http://127.0.0.1:5005"]
     assert settings.action_server_url == "http://127.0.0.1:5055"
     assert settings.index_dir == REPO_ROOT / "var" / "index"
     assert settings.max_message_chars == 4000
@@ -27,7 +27,7 @@ def test_read_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("RASA_TIMEOUT_S", "12.5")
     monkeypatch.setenv("HEALTH_TIMEOUT_S", "1")
     settings = Settings()
-    assert settings.rasa_url == "http://rasa.internal:5005"  # trailing slash dropped
+    assert settings.rasa_urls == ["http://rasa.internal:5005"]  # trailing slash dropped
     assert settings.action_server_url == "http://actions.internal:5055"
     assert settings.index_dir == Path(tmp_path)
     assert settings.max_message_chars == 500

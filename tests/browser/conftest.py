@@ -17,7 +17,11 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.e2e.conftest import APP_PYTHON, Assistant, assistant, free_port, require  # noqa: F401 (fixture)
+from tests.conftest import require
+from stack.processes import Stack
+from tests.conftest import APP_PYTHON
+from tests.e2e.conftest import assistant  # noqa: F401 (fixture)
+from stack.services import free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
@@ -70,7 +74,7 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture(scope="package")
-def stack(assistant: Assistant) -> Iterator[Assistant]:  # noqa: F811 (the imported fixture)
+def stack(assistant: Stack) -> Iterator[Stack]:  # noqa: F811 (the imported fixture)
     """The real assistant; stopped when this package is done, before tests/e2e starts its own."""
     yield assistant
     for process in assistant.processes.values():

