@@ -94,7 +94,7 @@ _LI_HAMZA = re.compile(r"^([وف]?)أل(?=(?:حكام|حد|ن$|ي$|جل|سباب
 _DIGIT_THEN_LETTER = re.compile(rf"(\d%?)(?={_AR})")
 _COMMA_BEFORE_NUMBER = re.compile(r"([ \t])([،.])(\d[\d.,/]*%?)")
 _PAREN_SPACE = re.compile(r"\([ \t]+")
-_PERCENT_BEFORE_NUMBER = re.compile(r"%[ \t]*(\d+(?:[.,]\d+)?)")
+_PERCENT_BEFORE_NUMBER = re.compile(r"(?<![%\d])%[ \t]*(\d+(?:[.,]\d+)?)")
 # " ،مبلغ", "الإمضاء :عزيز": the mark stuck to the next word instead of the previous one.
 _DETACHED_PUNCTUATION = re.compile(rf"[ \t]*([،؛:])[ \t]*(?={_AR})")
 # "( )8.000درهم" -> "(8.000) درهم", "(.)15.379.259" -> "(15.379.259)."
