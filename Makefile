@@ -98,7 +98,7 @@ bench-knowledge: setup index
 	$(VENV)/bin/python bench/knowledge_build.py
 	$(VENV)/bin/python bench/knowledge_query.py
 
-# 20 concurrent citizens on the production profile (two Rasa servers, PostgreSQL, Redis).
+# 20 concurrent citizens on the production profile (12 Rasa servers, PostgreSQL, Redis).
 bench-load: setup model index test-deps
 	$(VENV)/bin/python bench/load.py
 

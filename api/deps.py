@@ -2,7 +2,6 @@
 
 import importlib
 import logging
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,12 +47,12 @@ async def get_manifest_reader() -> ManifestReader:
     Imported on first use, in a worker thread and outside the probe's timeout:
     the knowledge package pulls in haystack (seconds, once), which the API does
     not need to start. If it cannot be imported, the reader reports why, so only
-    the index is marked not ready.
+    the index is marked not ready. Always through import_module, never straight
+    from sys.modules: while one request's thread is still importing, the module is
+    already there half-initialised, and import_module waits for it to finish.
     """
     try:
-        module = sys.modules.get("knowledge.index") or await anyio.to_thread.run_sync(
-            importlib.import_module, "knowledge.index"
-        )
+        module = await anyio.to_thread.run_sync(importlib.import_module, "knowledge.index")
     except Exception as exc:
         import_error = exc
 

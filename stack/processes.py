@@ -114,8 +114,30 @@ class Stack:
         return stack
 
     def start(self) -> None:
-        for process in self.processes.values():
-            process.start()
+        """The action server first, then the rest.
+
+        Sanic gives the action server's worker 30 s to come up (a constant in Sanic),
+        which a machine busy loading several Rasa models at once may not leave it.
+        """
+        actions = self.processes["actions"]
+        actions.start()
+        self._wait_for(f"{actions.env['ACTION_SERVER_URL']}/health", actions)
+        for name, process in self.processes.items():
+            if name != "actions":
+                process.start()
+
+    def _wait_for(self, url: str, process: Process, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not process.running:
+                raise StackFailed(f"{process.name} exited with {process.popen.returncode}\n{process.tail()}")
+            try:
+                if httpx.get(url, timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise StackFailed(f"{process.name} did not answer {url} within {timeout_s:g}s\n{process.tail()}")
 
     def stop(self) -> None:
         for process in self.processes.values():

@@ -17,8 +17,8 @@ from stack.services import create_database
 
 def running(stack: Stack) -> Iterator[Stack]:
     """Start the stack, hand it to the tests, and stop it whatever happens."""
-    stack.start()
     try:
+        stack.start()
         stack.wait_until_healthy()
         yield stack
     except StackFailed as failure:
