@@ -15,10 +15,7 @@ import argparse
 import json
 import os
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +24,12 @@ from pathlib import Path
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from stack.processes import Process, StackFailed  # noqa: E402
+from stack.services import free_port  # noqa: E402
+
 TARGET_P95_MS = 300.0
-STARTUP_TIMEOUT_S = 300
 
 # What callers say, in the bot's four language forms, written for this bench.
 PHRASES = [
@@ -51,44 +52,9 @@ PHRASES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"{process.args[0]} exited:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    sys.exit(f"{url} not ready after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def embedding_times_ms(rounds: int) -> list[float]:
@@ -139,18 +105,22 @@ def main() -> int:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
     }
-    rasa = start([str(REPO_ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
-                  "--port", str(ports["rasa"]), "--model", str(REPO_ROOT / "models" / "current.tar.gz")],
-                 env, logs / "rasa.log")
-    api = start([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(ports["api"])],
-                env, logs / "api.log")
+    rasa = Process("rasa", [str(REPO_ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api", "--interface",
+                            "127.0.0.1", "--port", str(ports["rasa"]),
+                            "--model", str(REPO_ROOT / "models" / "current.tar.gz")], env, logs / "rasa.log")
+    api = Process("api", [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
+                          "--port", str(ports["api"])], env, logs / "api.log")
     try:
-        wait_for(f"{env['RASA_URL']}/status", rasa, logs / "rasa.log")
-        wait_for(f"http://127.0.0.1:{ports['api']}/openapi.json", api, logs / "api.log")
+        rasa.start()
+        api.start()
+        rasa.wait_for(f"{env['RASA_URL']}/status")
+        api.wait_for(f"http://127.0.0.1:{ports['api']}/openapi.json")
         assist = assist_times_ms(f"http://127.0.0.1:{ports['api']}", key, args.rounds)
+    except StackFailed as failure:
+        sys.exit(str(failure))
     finally:
-        stop(api)
-        stop(rasa)
+        api.stop()
+        rasa.stop()
     embed = embedding_times_ms(args.rounds)
 
     figures = {

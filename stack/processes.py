@@ -54,6 +54,20 @@ class Process:
             stderr=subprocess.STDOUT, start_new_session=True,
         )
 
+    def wait_for(self, url: str, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
+        """Until `url` answers 200; StackFailed if this process exits or time runs out."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not self.running:
+                raise StackFailed(f"{self.name} exited with {self.popen.returncode}\n{self.tail()}")
+            try:
+                if httpx.get(url, timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise StackFailed(f"{self.name} did not answer {url} within {timeout_s:g}s\n{self.tail()}")
+
     @property
     def running(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
@@ -121,23 +135,10 @@ class Stack:
         """
         actions = self.processes["actions"]
         actions.start()
-        self._wait_for(f"{actions.env['ACTION_SERVER_URL']}/health", actions)
+        actions.wait_for(f"{actions.env['ACTION_SERVER_URL']}/health")
         for name, process in self.processes.items():
             if name != "actions":
                 process.start()
-
-    def _wait_for(self, url: str, process: Process, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if not process.running:
-                raise StackFailed(f"{process.name} exited with {process.popen.returncode}\n{process.tail()}")
-            try:
-                if httpx.get(url, timeout=5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise StackFailed(f"{process.name} did not answer {url} within {timeout_s:g}s\n{process.tail()}")
 
     def stop(self) -> None:
         for process in self.processes.values():
