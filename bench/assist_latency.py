@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from stack.processes import Process, StackFailed  # noqa: E402
 from stack.services import free_port  # noqa: E402
+from timing import percentile  # noqa: E402 (bench/, the script's folder)
 
 TARGET_P95_MS = 300.0
 
@@ -50,11 +51,6 @@ PHRASES = [
     "wach l patron y9der ysre7ni bla sabab?",
     "salam",
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def embedding_times_ms(rounds: int) -> list[float]:

@@ -30,7 +30,6 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import threading
@@ -46,6 +45,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from stack.processes import Stack  # noqa: E402
 from stack.services import create_database, postgresql_server, redis_server  # noqa: E402
+from timing import percentile  # noqa: E402 (bench/, the script's folder)
 from store import DEMO_CASES  # noqa: E402
 
 # What citizens say, in the bot's language forms, written for this bench.
@@ -72,11 +72,6 @@ CASE_OPENINGS = [
     "bghit n3ref fin wsel dossier dyali",
 ]
 STATUS_WORDS = re.compile(r"LAB-\d{4}-\d{6}")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class ProcessWatch:
@@ -205,7 +200,7 @@ def report(citizens: Citizens, seconds: float, memory: dict[str, float], cpu_s: 
     }
     greet, knowledge = by_kind.get("greet"), by_kind.get("knowledge")
     figures["knowledge_over_greet_p50"] = (
-        round(statistics.median(knowledge) / statistics.median(greet), 2) if greet and knowledge else None
+        round(percentile(knowledge, 0.50) / percentile(greet, 0.50), 2) if greet and knowledge else None
     )
     return figures
 
