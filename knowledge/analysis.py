@@ -88,10 +88,40 @@ def light_stem_arabic(word: str) -> str:
     return word
 
 
-@functools.lru_cache(maxsize=200_000)
-def _arabic_token(word: str) -> str:
+# Broken plurals of labour terms, which no affix stripping relates to their singular (أجير/أجراء):
+# both index to the singular's token, so "الأحداث" in an article matches "الحدث" in a question.
+# Also words whose first letter light stemming would take for a clitic (ليلا is not ل + يلا).
+_PLURAL_TO_SINGULAR = {
+    "أجراء": "أجير", "أحداث": "حدث", "أعياد": "عيد", "أشهر": "شهر", "شهور": "شهر", "أسابيع": "أسبوع",
+    "أيام": "يوم", "أجور": "أجر", "عمال": "عامل", "نساء": "المرأة", "أطفال": "طفل", "حقوق": "حق",
+    "عقود": "عقد", "مبالغ": "مبلغ", "أجانب": "أجنبي", "أسباب": "سبب", "أخطاء": "خطأ", "وثائق": "وثيقة",
+    "أمراض": "مرض", "حوادث": "حادثة", "شروط": "شرط", "مهام": "مهمة", "سنين": "سنة", "ليلا": "ليل",
+    "ليالي": "ليل", "مناصب": "منصب", "أشغال": "شغل", "أعمال": "عمل", "أطباء": "طبيب", "مفتشين": "مفتش",
+}
+
+
+def _stem_arabic(word: str) -> str:
     stem = _stemmer("arabic").stemWord(light_stem_arabic(word))
     return stem if len(stem) >= _MIN_AR_STEM else word
+
+
+@functools.lru_cache(maxsize=1)
+def _plural_tokens() -> dict[str, str]:
+    """Normalised plural, and its light stem (الأجراء, للأجراء) -> the singular's token."""
+    tokens = {}
+    for plural, singular in _PLURAL_TO_SINGULAR.items():
+        plural, token = normalize_arabic(plural), _stem_arabic(normalize_arabic(singular))
+        tokens[plural] = tokens[light_stem_arabic(plural)] = token
+    return tokens
+
+
+@functools.lru_cache(maxsize=200_000)
+def _arabic_token(word: str) -> str:
+    plurals = _plural_tokens()
+    for prefix in ("", *_AR_PREFIXES):
+        if word.startswith(prefix) and (token := plurals.get(word[len(prefix) :])) is not None:
+            return token
+    return _stem_arabic(word)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -168,13 +198,53 @@ def arabic_gloss(query: str) -> str:
     return " ".join(found)
 
 
+# A Latin letter next to one of the digits Arabizi writes Arabic letters with (3 ع, 7 ح, 9 ق, 5 خ, 2 ء).
+_ARABIZI_WORD = re.compile(r"[a-z][23579]|[23579][a-z]")
+
+
+def query_script(query: str) -> str:
+    """``arabic`` (mostly Arabic letters: MSA or Darija), ``arabizi`` (Darija in Latin letters with
+    its digit letters) or ``latin`` (English or French).
+
+    >>> query_script("شحال السميك؟"), query_script("ch7al smig daba?"), query_script("What is the SMIG?")
+    ('arabic', 'arabizi', 'latin')
+    """
+    letters = [c for c in query if c.isalpha()]
+    if sum(bool(_ARABIC_WORD.match(c)) for c in letters) * 2 > len(letters):
+        return "arabic"
+    return "arabizi" if _ARABIZI_WORD.search(query.lower()) else "latin"
+
+
+def query_language(query: str) -> str:
+    """The language of the cards to show for ``query``: ``ar`` for Arabic letters and Arabizi,
+    else ``fr`` or ``en`` by function words, then by accents (``congé maternité``), else ``en``.
+
+    >>> query_language("ch7al smig?"), query_language("Quel est le SMIG ?"), query_language("maternity leave weeks")
+    ('ar', 'fr', 'en')
+    """
+    if query_script(query) != "latin":
+        return "ar"
+    words = _TOKEN.findall(fold_accents(query.lower()))
+    fr = sum(w in _FRENCH_MARKERS for w in words)
+    en = sum(w in _ENGLISH_MARKERS for w in words)
+    if fr != en:
+        return "fr" if fr > en else "en"
+    return "fr" if fold_accents(query) != query else "en"
+
+
 @component
 class QueryExpander:
     """Adds the Arabic gloss of a question for retrieval (see :func:`arabic_gloss`).
 
-    Outputs ``query`` (the question), ``gloss_query`` (the Arabic gloss, or the
-    question when it has none: BM25 over the Arabic-only statutes) and
-    ``dense_query`` (question + gloss, for the multilingual embedder).
+    Outputs ``query`` (the question), ``gloss_query`` (for BM25 over the Arabic-only
+    statutes) and ``dense_query`` (for the multilingual embedder), by the script of
+    the question (:func:`query_script`):
+
+    - Arabic letters: the question followed by its gloss, which turns Darija words
+      into the statutes' wording without dropping the question's own words.
+    - Arabizi: the gloss alone (the embedder does not read Arabizi), or the question
+      when nothing is glossed.
+    - English or French: BM25 over the gloss, dense over question + gloss.
 
     Usage example:
     ```python
@@ -201,8 +271,11 @@ class QueryExpander:
         :returns: ``{"query", "gloss_query", "dense_query"}``.
         """
         gloss = arabic_gloss(query)
-        return {
-            "query": query,
-            "gloss_query": gloss or query,
-            "dense_query": f"{query}\n{gloss}" if gloss else query,
-        }
+        if not gloss:
+            return {"query": query, "gloss_query": query, "dense_query": query}
+        script = query_script(query)
+        if script == "arabic":
+            return {"query": query, "gloss_query": f"{query}\n{gloss}", "dense_query": f"{query}\n{gloss}"}
+        if script == "arabizi":
+            return {"query": query, "gloss_query": gloss, "dense_query": gloss}
+        return {"query": query, "gloss_query": gloss, "dense_query": f"{query}\n{gloss}"}

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.index import AUTHORED_LABEL
-from knowledge.settings import PACKAGE_DIR
+from knowledge.settings import AUTHORED_LABEL, PACKAGE_DIR
 
 DEVSET = PACKAGE_DIR / "eval" / "devset.jsonl"
 # written from the corpus before any tuning on the dev set, never tuned on: the honest figures

@@ -44,7 +44,7 @@ from haystack.document_stores.types import DuplicatePolicy
 from knowledge import CODE_VERSION
 from knowledge.embedders import resolve_prefixes
 from knowledge.pipelines import READER_BY_SUFFIX, READERS, build_indexing_pipeline, indexing_config, indexing_inputs
-from knowledge.settings import AUTHORED_CORPUS, KnowledgeSettings
+from knowledge.settings import AUTHORED_CORPUS, AUTHORED_LABEL, KnowledgeSettings
 from knowledge.statutes import StatuteStatusResolver
 from knowledge.store import LabourDocumentStore
 
@@ -55,7 +55,6 @@ MANIFEST_FILE = "manifest.json"
 FILES_DIR = "files"
 # Files in a source folder that describe the folder rather than belong to it.
 IGNORED_STEMS = {"readme", "notice", "license", "licence", "changelog", "contributing"}
-AUTHORED_LABEL = "cards"
 
 
 class SourceFolderError(FileNotFoundError):

@@ -18,7 +18,7 @@ Query::
      (Arabic gloss) ├─ gloss_retriever (Arabic gloss) ─────────────┼─ joiner (reciprocal rank fusion)
                     └─ text_embedder ─ embedding_retriever ────────┘    │
                                                   [reranker, when RERANKER_MODEL is set]
-                                                         currency_ranker ─ answer_extractor
+                                                  card_limiter ─ currency_ranker ─ answer_extractor
 
 Usage example:
 ```python
@@ -54,7 +54,7 @@ from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
 from knowledge.language import LanguageTagger
 from knowledge.press import PressReviewSplitter
 from knowledge.readers import StatuteJSONReader, TextFileReader
-from knowledge.rerank import CrossEncoderRanker, CurrencyRanker
+from knowledge.rerank import CardLimiter, CrossEncoderRanker, CurrencyRanker
 from knowledge.settings import DEFAULT_MIN_CONFIDENCE
 
 # Which reader of the indexing pipeline reads a file, by suffix.
@@ -77,7 +77,7 @@ SPLIT_THRESHOLD = 20
 # What the dense embedder reads of a passage: its title and the first words, up to
 # EMBED_MAX_TOKENS tokens. Measured on the dev and held-out sets: no loss of hit@5, and a
 # cold build about a third faster than whole passages (bench/knowledge_build.py --whole).
-EMBED_MAX_TOKENS = 128
+EMBED_MAX_TOKENS = 96
 EMBED_META_FIELDS = ["title"]
 
 # How many candidates each retriever passes to the fusion, per requested result.
@@ -200,6 +200,7 @@ def build_query_pipeline(
     pipe.add_component("text_embedder", E5TextEmbedder(model=model, query_prefix=query_prefix))
     pipe.add_component("embedding_retriever", InMemoryEmbeddingRetriever(document_store=document_store))
     pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
+    pipe.add_component("card_limiter", CardLimiter())
     pipe.add_component("currency_ranker", CurrencyRanker())
     pipe.add_component("answer_extractor", AnswerExtractor(min_confidence=min_confidence))
     pipe.connect("query_expander.query", "bm25_retriever.query")
@@ -214,9 +215,11 @@ def build_query_pipeline(
         pipe.add_component("reranker", CrossEncoderRanker(model=reranker_model))
         pipe.connect("query_expander.query", "reranker.query")
         pipe.connect("joiner.documents", "reranker.documents")
-        pipe.connect("reranker.documents", "currency_ranker.documents")
+        pipe.connect("reranker.documents", "card_limiter.documents")
     else:
-        pipe.connect("joiner.documents", "currency_ranker.documents")
+        pipe.connect("joiner.documents", "card_limiter.documents")
+    pipe.connect("query_expander.query", "card_limiter.query")
+    pipe.connect("card_limiter.documents", "currency_ranker.documents")
     pipe.connect("query_expander.query", "currency_ranker.query")
     pipe.connect("query_expander.query", "answer_extractor.query")
     pipe.connect("currency_ranker.documents", "answer_extractor.documents")
@@ -232,6 +235,7 @@ def query_inputs(query: str, top_k: int = 5, language: str = "") -> dict[str, An
         "gloss_retriever": {"top_k": candidates},
         "embedding_retriever": {"top_k": candidates},
         "joiner": {"top_k": candidates},
+        "card_limiter": {"language": language},
         "currency_ranker": {"top_k": top_k},
         "answer_extractor": {"language": language},
     }

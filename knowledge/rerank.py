@@ -3,6 +3,9 @@
 - :class:`CurrencyRanker` puts the in-force, most recent version of a text
   above its older versions (the SMIG decree of December 2025 above those of
   2023 and early 2025), unless the question names the year it wants.
+- :class:`CardLimiter` keeps the best-ranked authored card of a list in its place
+  and moves the others (the same summary in another language, a neighbouring
+  topic) to the end, so that the ministry's own texts come first.
 - :class:`CrossEncoderRanker` reorders passages with a transformers
   sequence-classification model (``RERANKER_MODEL``), when one is configured.
 """
@@ -17,7 +20,8 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from knowledge.analysis import analyze
+from knowledge.analysis import analyze, query_language
+from knowledge.settings import AUTHORED_LABEL
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 # Statuses that mean a text no longer applies.
@@ -143,6 +147,76 @@ class CurrencyRanker:
                     # the position keeps its score, so the list stays ordered by score
                     ranked[position] = replace(doc, score=documents[position].score)
         return {"documents": ranked[:top_k] if top_k is not None else ranked}
+
+
+@component
+class CardLimiter:
+    """Keeps at most ``max_cards`` authored cards among the ranked passages, the others go last.
+
+    The cards are short summaries in each language of the assistant, written to lead a
+    question to the ministry's texts; two of them (often one summary in two languages)
+    would push the texts they summarise out of the first results. The kept cards are the
+    best-ranked ones in the user's language (else the best-ranked ones) and take the places
+    of the best-ranked cards; the other cards follow the last passage, so a list of cards
+    alone keeps its length.
+
+    Usage example:
+    ```python
+    from haystack import Document
+    from knowledge.rerank import CardLimiter
+
+    docs = [Document(content="Paid leave...", meta={"doc_id": "cards/en/annual-leave"}),
+            Document(content="Congé payé...", meta={"doc_id": "cards/fr/conge-annuel-paye"}),
+            Document(content="يستحق كل أجير...", meta={"doc_id": "ma-adala-labor-428", "ref": "231"})]
+    ranked = CardLimiter().run(query="Combien de jours de congé payé ?", documents=docs)["documents"]
+    assert [d.meta["doc_id"] for d in ranked] == ["cards/fr/conge-annuel-paye", "ma-adala-labor-428", "cards/en/annual-leave"]
+    ```
+    """
+
+    def __init__(self, max_cards: int = 1, label: str = AUTHORED_LABEL) -> None:
+        """
+        :param max_cards: cards kept per list.
+        :param label: the ``doc_id`` prefix (before ``/``) of the cards.
+        """
+        self.max_cards = max_cards
+        self.label = label
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        return default_to_dict(self, max_cards=self.max_cards, label=self.label)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CardLimiter":
+        """Deserializes the component from a dictionary."""
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(self, query: str, documents: list[Document], language: str = "") -> dict[str, list[Document]]:
+        """
+        :param query: the question (its language, when ``language`` is not given: :func:`query_language`).
+        :param documents: ranked passages, best first.
+        :param language: the user's language (``en``, ``fr``, ``ar``).
+        :returns: ``{"documents": [...]}``, the passages in their order, the kept cards in the
+            places of the best-ranked cards, then the other cards (scores kept non-increasing).
+        """
+        language = language if language in ("en", "fr", "ar") else query_language(query)
+        places = [i for i, d in enumerate(documents) if str(d.meta.get("doc_id") or "").startswith(f"{self.label}/")]
+        if len(places) <= self.max_cards:
+            return {"documents": list(documents)}
+        cards = [documents[i] for i in places]
+        preferred = [c for c in cards if c.meta.get("language") == language] + [c for c in cards if c.meta.get("language") != language]
+        kept = dict(zip(places[: self.max_cards], preferred[: self.max_cards]))
+        ranked = []
+        for i, doc in enumerate(documents):
+            if i in kept:
+                ranked.append(replace(kept[i], score=doc.score))  # the place keeps its score
+            elif i not in places:
+                ranked.append(doc)
+        for card in preferred[self.max_cards :]:
+            floor = ranked[-1].score if ranked else None
+            score = card.score if floor is None or card.score is None else min(floor, card.score)
+            ranked.append(replace(card, score=score))
+        return {"documents": ranked}
 
 
 @component

@@ -17,8 +17,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 AUTHORED_CORPUS = PACKAGE_DIR / "corpus"
+# the doc_id prefix of the authored cards: cards/<language>/<name>
+AUTHORED_LABEL = "cards"
 # tuned with `python -m knowledge eval` (dev set + off-topic questions); the one default of ANSWER_MIN_CONFIDENCE
-DEFAULT_MIN_CONFIDENCE = 0.928
+DEFAULT_MIN_CONFIDENCE = 0.936
 
 
 def _default_cache_dir() -> Path:

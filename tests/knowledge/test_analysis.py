@@ -1,6 +1,16 @@
 from haystack import Document
 
-from knowledge.analysis import QueryExpander, analyze, arabic_gloss, light_stem_arabic
+import pytest
+
+from knowledge.analysis import (
+    GLOSSARY_FILE,
+    QueryExpander,
+    analyze,
+    arabic_gloss,
+    light_stem_arabic,
+    query_language,
+    query_script,
+)
 from knowledge.store import LabourDocumentStore
 
 
@@ -24,11 +34,60 @@ def test_gloss_maps_arabizi_french_and_english_labour_words_to_arabic():
     assert "الحد الأدنى القانوني للأجر" in arabic_gloss("شحال فالسميك دابا")  # glued ف ال
 
 
-def test_query_expander_outputs():
-    out = QueryExpander().run(query="smig")
-    assert out["query"] == "smig" and "الحد الأدنى" in out["gloss_query"] and out["dense_query"].startswith("smig\n")
-    plain = QueryExpander().run(query="ما هو الأجر")
-    assert plain["gloss_query"] == plain["dense_query"] == "ما هو الأجر"
+def test_broken_plurals_index_with_their_singular():
+    assert analyze("الأجراء") == analyze("أجير") == analyze("للأجراء")
+    assert analyze("الأحداث") == analyze("الحدث")
+    assert analyze("بالأعياد") == analyze("العيد")
+    assert analyze("أشهر") == analyze("الشهر")
+    assert analyze("ليلا") == analyze("الليل")  # the ل of ليلا is not a clitic
+
+
+def test_gloss_translates_general_words_but_not_question_words():
+    assert "كل شهر" in arabic_gloss("for each month I work")
+    assert "الأدنى سن" in arabic_gloss("the minimum age")
+    assert arabic_gloss("what how which chno") == ""
+    assert "مدة" in arabic_gloss("ch7al")  # how much / how long in Darija
+
+
+def test_glossary_terms_are_unique():
+    terms = [
+        line.split("\t")[0].strip().lower()
+        for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(terms) == len(set(terms)), sorted({t for t in terms if terms.count(t) > 1})
+
+
+@pytest.mark.parametrize(
+    "query,script,language",
+    [
+        ("شحال السميك دابا؟", "arabic", "ar"),
+        ("ما هو الحد الأدنى للأجر", "arabic", "ar"),
+        ("ch7al smig daba?", "arabizi", "ar"),
+        ("wach 3andi l7a9 f congé?", "arabizi", "ar"),
+        ("Quelle est la durée du congé ?", "latin", "fr"),
+        ("congé maternité", "latin", "fr"),
+        ("What is the minimum wage?", "latin", "en"),
+        ("maternity leave weeks", "latin", "en"),
+        ("SMIG 2025", "latin", "en"),
+    ],
+)
+def test_query_script_and_language(query, script, language):
+    assert query_script(query) == script
+    assert query_language(query) == language
+
+
+def test_query_expander_outputs_by_script():
+    latin = QueryExpander().run(query="smig")
+    assert latin["query"] == "smig" and "الحد الأدنى" in latin["gloss_query"] and latin["dense_query"].startswith("smig\n")
+    plain = QueryExpander().run(query="ما هو")
+    assert plain["gloss_query"] == plain["dense_query"] == "ما هو"  # nothing glossed
+    darija = QueryExpander().run(query="شحال السميك دابا؟")
+    # Arabic letters: the question stays, the gloss adds the statutes' wording
+    assert darija["gloss_query"].startswith("شحال السميك دابا؟\n") and "الحد الأدنى" in darija["gloss_query"]
+    arabizi = QueryExpander().run(query="ch7al smig daba?")
+    # the embedder reads no Arabizi: both queries are the gloss
+    assert arabizi["gloss_query"] == arabizi["dense_query"] == arabic_gloss("ch7al smig daba?")
 
 
 def test_a_darija_question_reaches_an_arabic_only_text_through_bm25():

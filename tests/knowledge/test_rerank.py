@@ -1,6 +1,6 @@
 from haystack import Document
 
-from knowledge.rerank import CurrencyRanker, effective_years, in_force, text_year
+from knowledge.rerank import CardLimiter, CurrencyRanker, effective_years, in_force, text_year
 
 OLD = "ابتداء من فاتح سبتمبر 2023، يحدد في 16,29 درهما مبلغ الحد الأدنى القانوني للأجر عن ساعة الشغل في النشاطات غير الفلاحية."
 MID = "ابتداء من فاتح يناير 2025، يحدد في 17,10 درهما مبلغ الحد الأدنى القانوني للأجر عن ساعة الشغل في النشاطات غير الفلاحية."
@@ -41,3 +41,40 @@ def test_year_comes_from_meta_then_title_and_content():
 
 def test_round_trip():
     assert CurrencyRanker.from_dict(CurrencyRanker(similarity=0.7).to_dict()).similarity == 0.7
+
+
+def _card(name, language, score):
+    return Document(content=f"card {name}", meta={"doc_id": f"cards/{language}/{name}", "language": language}, score=score)
+
+
+def _article(ref, score):
+    return Document(content=f"article {ref}", meta={"doc_id": "ma-adala-labor-428", "ref": ref}, score=score)
+
+
+def test_card_limiter_keeps_the_users_language_card_in_the_best_card_place():
+    docs = [_card("leave-ar", "ar", 0.9), _card("leave-en", "en", 0.8), _article("231", 0.7), _card("rest-en", "en", 0.6), _article("232", 0.5)]
+    ranked = CardLimiter().run(query="How many days of paid leave?", documents=docs)["documents"]
+    assert [d.meta["doc_id"].split("/")[-1] for d in ranked] == ["leave-en", "ma-adala-labor-428", "ma-adala-labor-428", "rest-en", "leave-ar"]
+    assert [d.score for d in ranked] == [0.9, 0.7, 0.5, 0.5, 0.5]  # places keep their scores, never increasing
+    # the language given by the caller wins over the question's
+    ranked = CardLimiter().run(query="How many days of paid leave?", documents=docs, language="ar")["documents"]
+    assert ranked[0].meta["doc_id"] == "cards/ar/leave-ar"
+
+
+def test_card_limiter_without_a_card_in_the_users_language_keeps_the_best_one():
+    docs = [_article("231", 0.9), _card("leave-ar", "ar", 0.8), _card("leave-fr", "fr", 0.7)]
+    ranked = CardLimiter().run(query="paid leave", documents=docs)["documents"]
+    assert [d.meta["doc_id"] for d in ranked] == ["ma-adala-labor-428", "cards/ar/leave-ar", "cards/fr/leave-fr"]
+
+
+def test_card_limiter_leaves_lists_with_few_cards_alone():
+    docs = [_article("1", 0.9), _card("leave-fr", "fr", 0.8)]
+    assert CardLimiter().run(query="x", documents=docs)["documents"] == docs
+    assert CardLimiter().run(query="x", documents=[])["documents"] == []
+    cards = [_card("a", "en", 0.9), _card("b", "en", 0.8)]
+    assert len(CardLimiter().run(query="x", documents=cards)["documents"]) == 2  # cards alone keep their number
+
+
+def test_card_limiter_round_trip():
+    limiter = CardLimiter.from_dict(CardLimiter(max_cards=2, label="faq").to_dict())
+    assert (limiter.max_cards, limiter.label) == (2, "faq")

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 from haystack import Document
 from haystack.document_stores.in_memory import InMemoryDocumentStore
+from haystack.document_stores.types import DuplicatePolicy
 
-from knowledge.store import LabourDocumentStore
+from knowledge.store import LabourDocumentStore, bm25_text
 
 TEXTS = [
     "Paid annual leave is one and a half days per month of work.",
@@ -36,6 +37,35 @@ def test_vectorised_bm25_equals_haystacks(query):
     got = [(d.id, round(d.score, 4)) for d in ours.bm25_retrieval(query, top_k=3)]
     want = [(d.id, round(d.score, 4)) for d in ref.bm25_retrieval(query, top_k=3)]
     assert got == want
+
+
+def test_bm25_reads_the_chapter_heading_with_the_content():
+    chapter = "الفرع الأول: مدة العطلة السنوية المؤدى عنها"
+    docs = [
+        Document(id="231", content="يستحق كل أجير قضى ستة أشهر يوما ونصف يوم عن كل شهر.", meta={"chapter": chapter}),
+        Document(id="19", content="إذا طرأ تغيير على الوضعية القانونية للمشغل تبقى العقود سارية.", meta={"chapter": ""}),
+    ]
+    ours, ref = LabourDocumentStore(shared=False), ReferenceStore(shared=False)
+    ours.write_documents(docs)
+    # haystack's store given the chapter inside the content: same statistics, same scores
+    ref.write_documents([Document(id=d.id, content=bm25_text(d)) for d in docs])
+    got = [(d.id, round(d.score, 4)) for d in ours.bm25_retrieval("العطلة السنوية", top_k=2)]
+    assert got == [(d.id, round(d.score, 4)) for d in ref.bm25_retrieval("العطلة السنوية", top_k=2)]
+    assert got[0][0] == "231"
+    assert ours.filter_documents()[0].content.startswith("يستحق")  # the text shown is the content alone
+    filtered = ours.bm25_retrieval("العطلة السنوية", filters={"field": "id", "operator": "==", "value": "231"})
+    assert [d.id for d in filtered] == ["231"]
+    ours.delete_documents(["231", "19"])
+    assert not ours._freq_vocab_for_idf and not ours._bm25_attr
+
+
+def test_rewriting_a_document_keeps_bm25_statistics_consistent():
+    store = LabourDocumentStore(shared=False)
+    doc = Document(id="1", content="overtime pay", meta={"chapter": "working time"})
+    store.write_documents([doc])
+    store.write_documents([Document(id="1", content="weekly rest", meta={"chapter": "rest"})], policy=DuplicatePolicy.OVERWRITE)
+    assert set(store._freq_vocab_for_idf) == set(store._tokenize_bm25("rest weekly rest"))
+    assert store.bm25_retrieval("overtime", top_k=1) == []
 
 
 def test_vectorised_embedding_retrieval_equals_haystacks_and_drops_embeddings():
