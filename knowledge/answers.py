@@ -2,7 +2,8 @@
 
 The confidence mixes how well the retrievers agree on the best passage (its
 reciprocal-rank-fusion score, 1.0 when it tops every list) and how close it is
-to the question in the embedding space (its dense similarity, rescaled). Below
+to the question in the embedding space (its dense similarity, rescaled, set by
+:class:`DenseSimilarity` also for a passage that only BM25 found). Below
 ``min_confidence`` no answer is given: the caller says so and offers a human
 agent. The default threshold (``knowledge.settings.DEFAULT_MIN_CONFIDENCE``) was
 tuned with ``python -m knowledge eval``, which prints the best one (see ``knowledge/README.md``).
@@ -11,6 +12,7 @@ tuned with ``python -m knowledge eval``, which prints the best one (see ``knowle
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
@@ -18,6 +20,7 @@ from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
 from knowledge.settings import DEFAULT_MIN_CONFIDENCE
+from knowledge.store import LabourDocumentStore
 
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 450
@@ -84,6 +87,56 @@ def confidence_of(fused_score: float, dense_score: float | None) -> float:
 
 
 @component
+class DenseSimilarity:
+    """Puts ``meta["dense_score"]`` on each passage: its embedding's similarity to the question's.
+
+    Dense retrieval scores only the passages it ranks high; a passage found by BM25
+    alone (a statute reached through the Arabic gloss) gets its similarity here, so
+    that the answer's confidence does not count it as unrelated to the question.
+
+    Usage example:
+    ```python
+    from haystack import Document
+    from knowledge.answers import DenseSimilarity
+    from knowledge.store import LabourDocumentStore
+
+    store = LabourDocumentStore()
+    store.write_documents([Document(id="a", content="x", embedding=[0.6, 0.8])])
+    docs = DenseSimilarity(store).run(query_embedding=[1.0, 0.0], documents=[Document(id="a", content="x")])["documents"]
+    assert abs(docs[0].meta["dense_score"] - 0.6) < 1e-6
+    ```
+    """
+
+    def __init__(self, document_store: LabourDocumentStore) -> None:
+        """:param document_store: the store holding the passages' embeddings."""
+        self.document_store = document_store
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        return default_to_dict(self, document_store=self.document_store.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DenseSimilarity":
+        """Deserializes the component from a dictionary."""
+        data["init_parameters"]["document_store"] = LabourDocumentStore.from_dict(data["init_parameters"]["document_store"])
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(self, query_embedding: list[float], documents: list[Document]) -> dict[str, list[Document]]:
+        """
+        :param query_embedding: the question's embedding.
+        :param documents: passages of the store.
+        :returns: ``{"documents": [...]}``, the same passages, ``meta["dense_score"]`` set where the store has an embedding.
+        """
+        scores = self.document_store.similarities(query_embedding, [d.id for d in documents])
+        return {
+            "documents": [
+                replace(d, meta={**d.meta, "dense_score": scores[d.id]}) if d.id in scores else d for d in documents
+            ]
+        }
+
+
+@component
 class AnswerExtractor:
     """Picks the passage to answer from, extracts one to three sentences, cites it, and scores the answer.
 
@@ -130,14 +183,12 @@ class AnswerExtractor:
         query: str,
         documents: list[Document],
         language: str = "",
-        dense_documents: list[Document] | None = None,
         min_confidence: float | None = None,
     ) -> dict[str, Any]:
         """
         :param query: the question.
         :param documents: ranked passages, best first (``score``: fused score, 0..1).
         :param language: the user's language (``ar``, ``fr``, ``en``); Darija is ``ar``.
-        :param dense_documents: the dense retriever's passages, for their similarity scores.
         :param min_confidence: overrides the init value.
         :returns: ``{"answers": [ExtractedAnswer] or [], "confidence": float}``.
         """
@@ -151,8 +202,7 @@ class AnswerExtractor:
                 if (doc.score or 0.0) >= SAME_LANGUAGE_MARGIN * (best.score or 0.0):
                     chosen = doc
                 break
-        dense = {d.id: d.score for d in dense_documents or []}
-        confidence = confidence_of(float(best.meta.get("fused_score", best.score) or 0.0), dense.get(best.id))
+        confidence = confidence_of(float(best.meta.get("fused_score", best.score) or 0.0), best.meta.get("dense_score"))
         if confidence < threshold:
             return {"answers": [], "confidence": confidence}
         sources = [source_of(chosen)]

@@ -18,7 +18,7 @@ Query::
      (Arabic gloss) ├─ gloss_retriever (Arabic gloss) ─────────────┼─ joiner (reciprocal rank fusion)
                     └─ text_embedder ─ embedding_retriever ────────┘    │
                                                   [reranker, when RERANKER_MODEL is set]
-                                                  card_limiter ─ currency_ranker ─ answer_extractor
+                                                  card_limiter ─ currency_ranker ─ dense_similarity ─ answer_extractor
 
 Usage example:
 ```python
@@ -47,7 +47,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
 from knowledge.analysis import QueryExpander
-from knowledge.answers import AnswerExtractor
+from knowledge.answers import AnswerExtractor, DenseSimilarity
 from knowledge.arabic import ArabicRepairer
 from knowledge.converters import CONVERTER_SUFFIXES, ReportingConverter, default_converters
 from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
@@ -202,6 +202,7 @@ def build_query_pipeline(
     pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
     pipe.add_component("card_limiter", CardLimiter())
     pipe.add_component("currency_ranker", CurrencyRanker())
+    pipe.add_component("dense_similarity", DenseSimilarity(document_store=document_store))
     pipe.add_component("answer_extractor", AnswerExtractor(min_confidence=min_confidence))
     pipe.connect("query_expander.query", "bm25_retriever.query")
     pipe.connect("query_expander.gloss_query", "gloss_retriever.query")
@@ -210,7 +211,6 @@ def build_query_pipeline(
     pipe.connect("bm25_retriever.documents", "joiner.documents")
     pipe.connect("gloss_retriever.documents", "joiner.documents")
     pipe.connect("embedding_retriever.documents", "joiner.documents")
-    pipe.connect("embedding_retriever.documents", "answer_extractor.dense_documents")
     if reranker_model:
         pipe.add_component("reranker", CrossEncoderRanker(model=reranker_model))
         pipe.connect("query_expander.query", "reranker.query")
@@ -222,7 +222,9 @@ def build_query_pipeline(
     pipe.connect("card_limiter.documents", "currency_ranker.documents")
     pipe.connect("query_expander.query", "currency_ranker.query")
     pipe.connect("query_expander.query", "answer_extractor.query")
-    pipe.connect("currency_ranker.documents", "answer_extractor.documents")
+    pipe.connect("text_embedder.embedding", "dense_similarity.query_embedding")
+    pipe.connect("currency_ranker.documents", "dense_similarity.documents")
+    pipe.connect("dense_similarity.documents", "answer_extractor.documents")
     return pipe
 
 

@@ -55,6 +55,7 @@ class _Arrays:
     idf: dict[str, float]
     embedded_rows: np.ndarray  # rows of ``documents`` that have an embedding
     embeddings: np.ndarray  # (len(embedded_rows), dim) float32
+    embedding_row: dict[str, int]  # document id -> its row in ``embeddings``
 
 
 class LabourDocumentStore(InMemoryDocumentStore):
@@ -125,7 +126,8 @@ class LabourDocumentStore(InMemoryDocumentStore):
                 if embedded
                 else np.zeros((0, 0), dtype=np.float32)
             )
-            self._arrays = _Arrays(documents, postings, idf, np.asarray(embedded, dtype=np.int64), matrix)
+            embedding_row = {documents[i].id: row for row, i in enumerate(embedded)}
+            self._arrays = _Arrays(documents, postings, idf, np.asarray(embedded, dtype=np.int64), matrix, embedding_row)
             return self._arrays
 
     @staticmethod
@@ -183,3 +185,15 @@ class LabourDocumentStore(InMemoryDocumentStore):
             self._scored(arrays.documents[arrays.embedded_rows[i]], float(scores[i]), bool(keep))
             for i in self._top(scores, top_k)
         ]
+
+    def similarities(self, query_embedding: list[float], document_ids: list[str]) -> dict[str, float]:
+        """Dot product of ``query_embedding`` with each stored document's embedding (ids without one are left out).
+
+        The score dense retrieval would give them, also for passages it did not rank high.
+        """
+        arrays = self._build_arrays()
+        rows = [(i, arrays.embedding_row[i]) for i in document_ids if i in arrays.embedding_row]
+        if not rows or not len(query_embedding):
+            return {}
+        scores = arrays.embeddings[[r for _, r in rows]] @ np.asarray(query_embedding, dtype=np.float32)
+        return {i: float(s) for (i, _), s in zip(rows, scores)}

@@ -1,6 +1,7 @@
 from haystack import Document
 
-from knowledge.answers import AnswerExtractor, confidence_of, extract_sentences
+from knowledge.answers import AnswerExtractor, DenseSimilarity, confidence_of, extract_sentences
+from knowledge.store import LabourDocumentStore
 
 
 def passage(content, score, language, doc_id, ref="", title="T", url="https://example.org"):
@@ -35,8 +36,8 @@ def test_other_language_source_when_no_same_language_one_is_as_good():
 
 def test_below_the_threshold_there_is_no_answer_but_a_confidence():
     docs = [passage("Something.", 0.3, "en", "a")]
-    dense = [Document(id=docs[0].id, content="Something.", score=0.70)]
-    out = AnswerExtractor(min_confidence=0.5).run(query="weather", documents=docs, dense_documents=dense)
+    docs[0].meta["dense_score"] = 0.70
+    out = AnswerExtractor(min_confidence=0.5).run(query="weather", documents=docs)
     assert out["answers"] == [] and out["confidence"] == confidence_of(0.3, 0.70) < 0.5
     assert AnswerExtractor().run(query="x", documents=[]) == {"answers": [], "confidence": 0.0}
 
@@ -44,3 +45,22 @@ def test_below_the_threshold_there_is_no_answer_but_a_confidence():
 def test_confidence_grows_with_agreement_and_similarity():
     assert confidence_of(1.0, 0.95) == 1.0
     assert confidence_of(0.3, None) < confidence_of(0.3, 0.85) < confidence_of(0.9, 0.85)
+
+
+def test_dense_similarity_scores_every_passage_the_store_embedded():
+    store = LabourDocumentStore(shared=False)
+    store.write_documents(
+        [
+            Document(id="near", content="a", embedding=[0.6, 0.8]),
+            Document(id="far", content="b", embedding=[0.0, 1.0]),
+            Document(id="bare", content="c"),
+        ]
+    )
+    # passages as BM25 returns them: without their embedding
+    found = [Document(id=i, content="x", meta={"doc_id": i}) for i in ("far", "near", "bare")]
+    out = DenseSimilarity(store).run(query_embedding=[1.0, 0.0], documents=found)["documents"]
+    assert [d.id for d in out] == ["far", "near", "bare"]
+    assert [round(d.meta.get("dense_score", -1), 4) for d in out] == [0.0, 0.6, -1]
+    assert out[1].meta["doc_id"] == "near" and "dense_score" not in found[1].meta  # inputs untouched
+    restored = DenseSimilarity.from_dict(DenseSimilarity(store).to_dict())
+    assert isinstance(restored.document_store, LabourDocumentStore)
