@@ -15,6 +15,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ExtractedAnswer
 
@@ -96,13 +98,14 @@ class DenseSimilarity:
 
     Usage example:
     ```python
+    import numpy as np
     from haystack import Document
     from knowledge.answers import DenseSimilarity
     from knowledge.store import LabourDocumentStore
 
     store = LabourDocumentStore()
     store.write_documents([Document(id="a", content="x", embedding=[0.6, 0.8])])
-    docs = DenseSimilarity(store).run(query_embedding=[1.0, 0.0], documents=[Document(id="a", content="x")])["documents"]
+    docs = DenseSimilarity(store).run(query_vector=np.array([1.0, 0.0]), documents=[Document(id="a", content="x")])["documents"]
     assert abs(docs[0].meta["dense_score"] - 0.6) < 1e-6
     ```
     """
@@ -122,13 +125,13 @@ class DenseSimilarity:
         return default_from_dict(cls, data)
 
     @component.output_types(documents=list[Document])
-    def run(self, query_embedding: list[float], documents: list[Document]) -> dict[str, list[Document]]:
+    def run(self, query_vector: np.ndarray, documents: list[Document]) -> dict[str, list[Document]]:
         """
-        :param query_embedding: the question's embedding.
+        :param query_vector: the question's embedding (:class:`knowledge.embedders.E5TextEmbedder`'s ``vector``).
         :param documents: passages of the store.
         :returns: ``{"documents": [...]}``, the same passages, ``meta["dense_score"]`` set where the store has an embedding.
         """
-        scores = self.document_store.similarities(query_embedding, [d.id for d in documents])
+        scores = self.document_store.similarities(query_vector, [d.id for d in documents])
         return {
             "documents": [
                 replace(d, meta={**d.meta, "dense_score": scores[d.id]}) if d.id in scores else d for d in documents

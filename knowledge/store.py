@@ -10,9 +10,11 @@
 - BM25 reads a passage's statute title and chapter heading with its content
   (:data:`BM25_META_FIELDS`): an article that never repeats its chapter's subject
   ("paid annual leave") is still found by it.
-- Unfiltered BM25 results come without their embedding: nothing downstream reads
-  it, and haystack deep-copies every component's inputs (384 floats a passage
-  was most of the query pipeline's own time).
+- Unfiltered BM25 results come without their embedding, and unfiltered results
+  carry only the meta fields the query pipeline reads (:data:`QUERY_META_FIELDS`):
+  haystack deep-copies every component's inputs, and 384 floats, then a statute's
+  full metadata (the texts it repeals, file keys, split offsets) were most of the
+  query pipeline's own time.
 
 >>> store = LabourDocumentStore()
 >>> store._tokenize_bm25("الأُجرة الدنيا")
@@ -28,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from haystack import Document
+from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.in_memory.document_store import BM25DocumentStats
 from haystack.document_stores.types import DuplicatePolicy
@@ -48,9 +50,21 @@ def bm25_text(doc: Document) -> str:
     return "\n".join([*(p for p in parts if p), doc.content or ""])
 
 
+# What the query pipeline and its callers read of a passage's meta (search.Passage, the rankers,
+# the answer extractor, the evaluation); the full meta stays in the store and on disk.
+QUERY_META_FIELDS = ("doc_id", "ref", "title", "url", "language", "chapter", "citation", "status", "date", "year", "type")
+
+
+def query_passage(doc: Document) -> Document:
+    """``doc`` as unfiltered retrieval returns it: no embedding, only :data:`QUERY_META_FIELDS`."""
+    meta = {k: doc.meta[k] for k in QUERY_META_FIELDS if k in doc.meta}
+    return replace(doc, meta=meta, embedding=None)
+
+
 @dataclass
 class _Arrays:
     documents: list[Document]
+    passages: list[Document]  # ``documents`` as retrieval returns them (:func:`query_passage`)
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # token -> (document rows, BM25L term weight)
     idf: dict[str, float]
     embedded_rows: np.ndarray  # rows of ``documents`` that have an embedding
@@ -127,7 +141,15 @@ class LabourDocumentStore(InMemoryDocumentStore):
                 else np.zeros((0, 0), dtype=np.float32)
             )
             embedding_row = {documents[i].id: row for row, i in enumerate(embedded)}
-            self._arrays = _Arrays(documents, postings, idf, np.asarray(embedded, dtype=np.int64), matrix, embedding_row)
+            self._arrays = _Arrays(
+                documents,
+                [query_passage(d) for d in documents],
+                postings,
+                idf,
+                np.asarray(embedded, dtype=np.int64),
+                matrix,
+                embedding_row,
+            )
             return self._arrays
 
     @staticmethod
@@ -139,9 +161,9 @@ class LabourDocumentStore(InMemoryDocumentStore):
         return part[np.argsort(-scores[part], kind="stable")]
 
     @staticmethod
-    def _scored(doc: Document, score: float, keep_embedding: bool) -> Document:
+    def _scored(arrays: _Arrays, row: int, score: float, keep_embedding: bool = False) -> Document:
         # a shallow copy: to_dict/from_dict would deep-copy every embedding
-        return replace(doc, score=score, embedding=doc.embedding if keep_embedding else None)
+        return replace(arrays.documents[row] if keep_embedding else arrays.passages[row], score=score)
 
     def bm25_retrieval(
         self, query: str, filters: dict[str, Any] | None = None, top_k: int = 10, scale_score: bool = False
@@ -157,7 +179,7 @@ class LabourDocumentStore(InMemoryDocumentStore):
             if posting is not None:
                 scores[posting[0]] += arrays.idf.get(token, 0.0) * posting[1]
         return [
-            self._scored(arrays.documents[i], float(scores[i]), keep_embedding=False)
+            self._scored(arrays, int(i), float(scores[i]))
             for i in self._top(scores, top_k)
             if scores[i] > 0.0  # BM25L: 0 means no query term in the document
         ]
@@ -182,11 +204,11 @@ class LabourDocumentStore(InMemoryDocumentStore):
         scores = arrays.embeddings @ np.asarray(query_embedding, dtype=np.float32)
         keep = self.return_embedding if return_embedding is None else return_embedding
         return [
-            self._scored(arrays.documents[arrays.embedded_rows[i]], float(scores[i]), bool(keep))
+            self._scored(arrays, int(arrays.embedded_rows[i]), float(scores[i]), bool(keep))
             for i in self._top(scores, top_k)
         ]
 
-    def similarities(self, query_embedding: list[float], document_ids: list[str]) -> dict[str, float]:
+    def similarities(self, query_embedding: list[float] | np.ndarray, document_ids: list[str]) -> dict[str, float]:
         """Dot product of ``query_embedding`` with each stored document's embedding (ids without one are left out).
 
         The score dense retrieval would give them, also for passages it did not rank high.
@@ -197,3 +219,53 @@ class LabourDocumentStore(InMemoryDocumentStore):
             return {}
         scores = arrays.embeddings[[r for _, r in rows]] @ np.asarray(query_embedding, dtype=np.float32)
         return {i: float(s) for (i, _), s in zip(rows, scores)}
+
+
+@component
+class VectorRetriever:
+    """Dense retrieval from a :class:`LabourDocumentStore` with the query's vector as a numpy array.
+
+    haystack's ``InMemoryEmbeddingRetriever`` takes a list of floats, which the pipeline
+    deep-copies float by float; this one takes :class:`knowledge.embedders.E5TextEmbedder`'s
+    ``vector`` output. Passages come without their embedding and with :data:`QUERY_META_FIELDS`.
+
+    Usage example:
+    ```python
+    import numpy as np
+    from haystack import Document
+    from knowledge.store import LabourDocumentStore, VectorRetriever
+
+    store = LabourDocumentStore()
+    store.write_documents([Document(id="a", content="x", embedding=[0.6, 0.8]), Document(id="b", content="y", embedding=[1.0, 0.0])])
+    docs = VectorRetriever(store).run(query_vector=np.array([1.0, 0.0], dtype=np.float32), top_k=1)["documents"]
+    assert docs[0].id == "b"
+    ```
+    """
+
+    def __init__(self, document_store: LabourDocumentStore, top_k: int = 10) -> None:
+        """
+        :param document_store: the store to search.
+        :param top_k: passages returned (overridden by ``run``'s ``top_k``).
+        """
+        self.document_store = document_store
+        self.top_k = top_k
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        return default_to_dict(self, document_store=self.document_store.to_dict(), top_k=self.top_k)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "VectorRetriever":
+        """Deserializes the component from a dictionary."""
+        data["init_parameters"]["document_store"] = LabourDocumentStore.from_dict(data["init_parameters"]["document_store"])
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(self, query_vector: np.ndarray, top_k: int | None = None) -> dict[str, list[Document]]:
+        """
+        :param query_vector: the query's embedding.
+        :param top_k: passages returned.
+        :returns: ``{"documents": [...]}``, best first, ``score`` the dot product.
+        """
+        documents = self.document_store.embedding_retrieval(query_vector, top_k=top_k or self.top_k)
+        return {"documents": documents}

@@ -1,3 +1,4 @@
+import numpy as np
 from haystack import Document
 
 from knowledge.answers import AnswerExtractor, DenseSimilarity, confidence_of, extract_sentences
@@ -58,7 +59,7 @@ def test_dense_similarity_scores_every_passage_the_store_embedded():
     )
     # passages as BM25 returns them: without their embedding
     found = [Document(id=i, content="x", meta={"doc_id": i}) for i in ("far", "near", "bare")]
-    out = DenseSimilarity(store).run(query_embedding=[1.0, 0.0], documents=found)["documents"]
+    out = DenseSimilarity(store).run(query_vector=np.array([1.0, 0.0], dtype=np.float32), documents=found)["documents"]
     assert [d.id for d in out] == ["far", "near", "bare"]
     assert [round(d.meta.get("dense_score", -1), 4) for d in out] == [0.0, 0.6, -1]
     assert out[1].meta["doc_id"] == "near" and "dense_score" not in found[1].meta  # inputs untouched

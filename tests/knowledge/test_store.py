@@ -97,3 +97,28 @@ def test_filters_fall_back_to_haystack():
     store.write_documents(docs)
     hits = store.bm25_retrieval("paid", filters={"field": "meta.language", "operator": "==", "value": "en"})
     assert [d.id for d in hits] == ["0"]
+
+
+def test_unfiltered_retrieval_returns_the_meta_the_query_pipeline_reads():
+    meta = {"doc_id": "ma-adala-labor-428", "ref": "231", "title": "مدونة الشغل", "language": "ar",
+            "repeals": [{"kind": "ظهير", "subject": "..."}], "source_key": "legal/labor-428.json"}
+    store = LabourDocumentStore(shared=False)
+    store.write_documents([Document(id="1", content="عطلة سنوية مؤدى عنها", meta=meta, embedding=[1.0, 0.0])])
+    for hit in (store.bm25_retrieval("عطلة", top_k=1)[0], store.embedding_retrieval([1.0, 0.0], top_k=1)[0]):
+        assert hit.meta == {k: meta[k] for k in ("doc_id", "ref", "title", "language")} and hit.embedding is None
+    assert store.embedding_retrieval([1.0, 0.0], top_k=1, return_embedding=True)[0].meta == meta
+    assert store.filter_documents()[0].meta == meta  # the store keeps everything
+
+
+def test_vector_retriever_takes_an_array_and_returns_the_stores_ranking():
+    from knowledge.store import VectorRetriever
+
+    store = LabourDocumentStore(shared=False)
+    store.write_documents(_docs())
+    query = np.asarray(_docs()[2].embedding, dtype=np.float32)
+    got = VectorRetriever(store, top_k=3).run(query_vector=query)["documents"]
+    want = store.embedding_retrieval(query.tolist(), top_k=3)
+    assert [(d.id, round(d.score, 5)) for d in got] == [(d.id, round(d.score, 5)) for d in want] and got[0].id == "2"
+    assert len(VectorRetriever(store).run(query_vector=query, top_k=1)["documents"]) == 1
+    restored = VectorRetriever.from_dict(VectorRetriever(store, top_k=7).to_dict())
+    assert restored.top_k == 7 and isinstance(restored.document_store, LabourDocumentStore)
