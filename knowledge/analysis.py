@@ -186,12 +186,13 @@ def arabic_gloss(query: str) -> str:
                 i += n
                 break
         else:
-            # Darija glues و ف ب ل ك to the next word (فالسيمانة): try it without them
+            # Darija glues و ف ب ل ك to the next word (فالسيمانة): try it without them;
+            # ل before ال drops the alef (للمرا = ل + المرا)
             word = words[i]
-            arabic = next(
-                (entries.get((word[len(p) :],)) for p in _CLITICS if word.startswith(p) and (word[len(p) :],) in entries),
-                None,
-            )
+            bare = [word[len(p) :] for p in _CLITICS if word.startswith(p)]
+            if word.startswith("لل"):
+                bare.append("ال" + word[2:])
+            arabic = next((entries[(b,)] for b in bare if (b,) in entries), None)
             if arabic is not None and arabic not in found:
                 found.append(arabic)
             i += 1

@@ -32,6 +32,7 @@ def test_gloss_maps_arabizi_french_and_english_labour_words_to_arabic():
     assert "حادثة الشغل" in arabic_gloss("accident du travail")  # longest match wins over "accident"
     assert arabic_gloss("bonjour") == ""
     assert "الحد الأدنى القانوني للأجر" in arabic_gloss("شحال فالسميك دابا")  # glued ف ال
+    assert "المرأة الأجيرة" in arabic_gloss("كيعطيو للمرا")  # glued ل before ال, which loses its alef
 
 
 def test_broken_plurals_index_with_their_singular():
