@@ -85,7 +85,10 @@ def _eval(args: argparse.Namespace) -> int:
     tuning = tune_threshold(report["decisions"])
     current = {"threshold": kb.min_confidence, "accuracy": decision_accuracy(report["decisions"], kb.min_confidence)}
     if args.json:
-        print(json.dumps({"set": str(path), "scores": report["scores"], "threshold": tuning, "current": current}, indent=2))
+        out = {"set": str(path), "scores": report["scores"], "threshold": tuning, "current": current}
+        if args.misses:
+            out["misses"] = report["misses"]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     print(f"question set: {path.name}, {len(questions)} questions; index {settings.index_dir} ({len(kb)} passages)")
     print(format_table(report["scores"]))
@@ -95,6 +98,12 @@ def _eval(args: argparse.Namespace) -> int:
         f"(decision accuracy {tuning['accuracy']:.2f}, answers given {tuning['answered']:.2f}, "
         f"wrong among them {tuning['wrong_answer_rate']:.2f}; {path.name} + {len(offtopic)} off-topic questions)"
     )
+    if args.misses:
+        print(f"\nmisses of the pipeline (no expected passage in the first 5): {len(report['misses'])}")
+        for miss in report["misses"]:
+            rank = "not in the first 10" if miss["rank"] is None else f"rank {miss['rank']}"
+            print(f"{miss['id']} [{miss['language']}] {rank}: {miss['question']}")
+            print(f"   got: {', '.join(miss['got']) or '-'}")
     return 0
 
 
@@ -125,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         help="dev (the frozen dev set, default), heldout (never tuned on), or the path of a .jsonl question file",
     )
     e.add_argument("--json", action="store_true", help="print the scores and the tuned threshold as JSON")
+    e.add_argument("--misses", action="store_true", help="also list the questions the pipeline missed, with what it found")
     e.set_defaults(func=_eval)
     st = sub.add_parser("status", help="print the index state (missing / stale / up to date) and manifest")
     st.set_defaults(func=_status)

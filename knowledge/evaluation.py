@@ -86,13 +86,16 @@ class Scores:
 
 
 def evaluate(kb, questions: list[dict[str, Any]], offtopic: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Scores of the pipeline and both baselines per group, and the confidences for tuning."""
+    """Scores of the pipeline and both baselines per group, the confidences for tuning, and the
+    pipeline's misses (questions with no expected passage in its first 5: ``id``, ``language``,
+    ``question``, ``rank`` within the first 10 or ``None``, ``got``: its first 5 as ``doc_id:ref``)."""
     from knowledge.embedders import E5TextEmbedder
 
     embedder = E5TextEmbedder(model=kb.model)
     embedder.warm_up()
     scores: dict[str, dict[str, Scores]] = {s: defaultdict(Scores) for s in SYSTEMS}
     decisions: list[tuple[float, bool]] = []  # (confidence, should answer)
+    misses: list[dict[str, Any]] = []
     for q in questions:
         result = kb.run(q["question"], top_k=DEPTH, min_confidence=0.0)
         ranked = {
@@ -104,6 +107,10 @@ def evaluate(kb, questions: list[dict[str, Any]], offtopic: list[dict[str, Any]]
             ],
         }
         groups = [q["language"], "all"] + (["cross-lingual"] if q.get("cross_lingual") else [])
+        rank = first_hit(ranked["pipeline"], q["expected"])
+        if rank is None or rank > 5:
+            got = [f"{doc_id}:{ref}" if ref else doc_id for doc_id, ref in ranked["pipeline"][:5]]
+            misses.append({"id": q.get("id", ""), "language": q["language"], "question": q["question"], "rank": rank, "got": got})
         for system, pairs in ranked.items():
             rank = first_hit(pairs, q["expected"])
             for g in groups:
@@ -116,6 +123,7 @@ def evaluate(kb, questions: list[dict[str, Any]], offtopic: list[dict[str, Any]]
     return {
         "scores": {s: {g: v.summary() for g, v in groups.items()} for s, groups in scores.items()},
         "decisions": decisions,
+        "misses": misses,
     }
 
 

@@ -48,3 +48,29 @@ def test_eval_rejects_an_unknown_question_set(capsys):
 
     assert main(["eval", "--set", "no-such-set"]) == 2
     assert "no question set 'no-such-set'" in capsys.readouterr().err
+
+
+def test_eval_lists_the_pipelines_misses(built_index, tmp_path, monkeypatch, capsys):
+    import json
+
+    from knowledge.__main__ import main
+
+    settings, _ = built_index
+    monkeypatch.setenv("INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("KNOWLEDGE_SOURCES", "")
+    questions = tmp_path / "two.jsonl"
+    rows = [
+        # a card is never a hit, and a cards-only index holds no statute: always a miss
+        {"id": "m1", "language": "en", "question": "How many days of paid annual leave?", "expected": [{"doc_id": "ma-adala-labor-428", "ref": "231"}]},
+        {"id": "m2", "language": "fr", "question": "Durée du congé de maternité ?", "expected": [{"doc_id": "ma-adala-labor-428", "ref": "152"}]},
+    ]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert main(["eval", "--set", str(questions), "--json", "--misses"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [m["id"] for m in report["misses"]] == ["m1", "m2"]
+    assert all(m["rank"] is None and m["got"] and all(g.startswith("cards/") for g in m["got"]) for m in report["misses"])
+    assert main(["eval", "--set", str(questions), "--misses"]) == 0
+    text = capsys.readouterr().out
+    assert "misses of the pipeline (no expected passage in the first 5): 2" in text and "m2 [fr] not in the first 10" in text
+    assert main(["eval", "--set", str(questions), "--json"]) == 0
+    assert "misses" not in json.loads(capsys.readouterr().out)
