@@ -152,6 +152,25 @@ def analyze(text: str) -> list[str]:
     return tokens
 
 
+
+
+def analyze_passage(text: str) -> list[str]:
+    """:func:`analyze` for indexing: each Arabic word with an alef-lam inside also
+    indexes its lam-alef reading, so a damaged article still matches the intact word.
+
+    >>> analyze_passage("بإجازة والدة")
+    ['اجاز', 'والد', 'ولاد']
+    """
+    tokens = analyze(text)
+    for word in _TOKEN.findall(normalize_arabic(text.lower())):
+        # the PDF extraction reversed some lam-alef ligatures that the repair could not tell
+        # from a genuine word (والدة / ولادة): an alef-lam after the word's first letter, or after its article
+        start = 2 if word.startswith("ال") else 1
+        if _ARABIC_WORD.match(word) and "ال" in word[start:]:
+            tokens.append(_arabic_token(word[:start] + word[start:].replace("ال", "لا")))
+    return tokens
+
+
 def _gloss_key(text: str) -> tuple[str, ...]:
     # Arabizi keeps its digits (3, 7, 9 are letters); apostrophes split words (l'heure).
     return tuple(_TOKEN.findall(normalize_arabic(fold_accents(text.lower()).replace("'", " "))))

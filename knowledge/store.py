@@ -1,8 +1,10 @@
 """The document store of the index: haystack's InMemoryDocumentStore with multilingual BM25, vectorised.
 
 - BM25 tokens come from :func:`knowledge.analysis.analyze` (Arabic normalised and
-  light-stemmed, Snowball stemmers for Arabic, French and English), for
-  documents and queries alike, while ``content`` keeps the readable text.
+  light-stemmed, Snowball stemmers for Arabic, French and English) for queries,
+  and from :func:`knowledge.analysis.analyze_passage` for documents (the same,
+  plus the lam-alef reading of words the PDF damage may have reversed), while
+  ``content`` keeps the readable text.
 - Unfiltered BM25 and embedding retrieval run on arrays built once after the
   last write (postings of BM25L term weights, a matrix of embeddings), instead
   of haystack's per-document Python loops: same scores, a fraction of the time.
@@ -35,7 +37,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.in_memory.document_store import BM25DocumentStats
 from haystack.document_stores.types import DuplicatePolicy
 
-from knowledge.analysis import analyze
+from knowledge.analysis import analyze, analyze_passage
 
 
 # Meta fields BM25 reads with the content (the text shown and embedded stays ``content``).
@@ -97,7 +99,7 @@ class LabourDocumentStore(InMemoryDocumentStore):
             old = self._bm25_attr.get(doc.id)
             if old is None or self.storage.get(doc.id) is not doc:
                 continue
-            tokens = self._tokenize_bm25(bm25_text(doc))
+            tokens = analyze_passage(bm25_text(doc))
             vocabulary = self._freq_vocab_for_idf
             vocabulary.subtract(Counter(old.freq_token.keys()))
             vocabulary.update(set(tokens))

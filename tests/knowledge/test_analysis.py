@@ -6,6 +6,7 @@ from knowledge.analysis import (
     GLOSSARY_FILE,
     QueryExpander,
     analyze,
+    analyze_passage,
     arabic_gloss,
     light_stem_arabic,
     query_language,
@@ -102,3 +103,11 @@ def test_a_darija_question_reaches_an_arabic_only_text_through_bm25():
     assert store.bm25_retrieval("ch7al smig", top_k=1) == []
     hits = store.bm25_retrieval(QueryExpander().run(query="ch7al smig")["gloss_query"], top_k=1)
     assert "الحد الأدنى" in hits[0].content
+
+
+def test_a_passage_indexes_the_lam_alef_reading_of_an_inner_alef_lam():
+    # Labour Code art. 152 as extracted: "ولادة" came out as "والدة"
+    damaged = "تتمتع الأجيرة، التي ثبت حملها بشهادة طبية، بإجازة والدة مدتها أربعة عشر أسبوعا"
+    assert set(analyze("إجازة الولادة")) <= set(analyze_passage(damaged))
+    assert not set(analyze("إجازة الولادة")) <= set(analyze(damaged))
+    assert analyze_passage("الأجير") == analyze("الأجير")  # the article itself is not a candidate
