@@ -190,10 +190,45 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[dict[tuple[str, ...], str
     return entries, max((len(k) for k in entries), default=0)
 
 
+def arabizi_skeleton(word: str) -> str:
+    """What stays the same across Arabizi spellings of a word: consonants, ``5`` read ``kh``,
+    ``7`` read ``h``, ``q`` read ``9``, ``sh`` read ``ch``, no vowels, no doubled letters.
+
+    >>> arabizi_skeleton("khddam"), arabizi_skeleton("5dam"), arabizi_skeleton("ch7al"), arabizi_skeleton("chhal")
+    ('khdm', 'khdm', 'chl', 'chl')
+    """
+    word = word.lower().replace("5", "kh").replace("7", "h").replace("q", "9").replace("sh", "ch")
+    consonants = [c for c in word if c not in "aeiouy"]
+    return "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
+
+
+# Skeletons shorter than this match too many words to be trusted; one shared by more terms
+# with different Arabic than this is too ambiguous.
+_MIN_SKELETON = 3
+_MAX_SKELETON_SENSES = 2
+
+
+@functools.lru_cache(maxsize=1)
+def _skeleton_index() -> dict[str, str]:
+    """Arabizi skeleton of each one-word Latin glossary term -> its Arabic. Terms that differ only
+    by vowels (chhar month, chhor months; khdma work, khddam worker) give both glosses."""
+    senses: dict[str, list[str]] = {}
+    for key, arabic in load_glossary()[0].items():
+        if len(key) == 1 and key[0].isascii() and len(skeleton := arabizi_skeleton(key[0])) >= _MIN_SKELETON:
+            if arabic not in (glosses := senses.setdefault(skeleton, [])):
+                glosses.append(arabic)
+    return {k: " ".join(v) for k, v in senses.items() if len(v) <= _MAX_SKELETON_SENSES}
+
+
 def arabic_gloss(query: str) -> str:
-    """The Arabic legal terms for the glossary terms in ``query`` (longest match first), or ``""``."""
+    """The Arabic legal terms for the glossary terms in ``query`` (longest match first), or ``""``.
+
+    In an Arabizi question (:func:`query_script`), a word the glossary lacks is also
+    looked up by its :func:`arabizi_skeleton` (``khdam`` finds the entry ``khddam``).
+    """
     entries, longest = load_glossary()
     words = _gloss_key(query)
+    arabizi = query_script(query) == "arabizi"
     found: list[str] = []
     i = 0
     while i < len(words):
@@ -212,6 +247,11 @@ def arabic_gloss(query: str) -> str:
             if word.startswith("لل"):
                 bare.append("ال" + word[2:])
             arabic = next((entries[(b,)] for b in bare if (b,) in entries), None)
+            if arabic is None and arabizi and word.isascii():
+                # Darija's article: lkhedma is l + khedma
+                skeletons = _skeleton_index()
+                candidates = [word] + ([word[1:]] if word.startswith("l") else [])
+                arabic = next((skeletons[s] for s in map(arabizi_skeleton, candidates) if s in skeletons), None)
             if arabic is not None and arabic not in found:
                 found.append(arabic)
             i += 1

@@ -8,6 +8,7 @@ from knowledge.analysis import (
     analyze,
     analyze_passage,
     arabic_gloss,
+    arabizi_skeleton,
     light_stem_arabic,
     query_language,
     query_script,
@@ -111,3 +112,14 @@ def test_a_passage_indexes_the_lam_alef_reading_of_an_inner_alef_lam():
     assert set(analyze("إجازة الولادة")) <= set(analyze_passage(damaged))
     assert not set(analyze("إجازة الولادة")) <= set(analyze(damaged))
     assert analyze_passage("الأجير") == analyze("الأجير")  # the article itself is not a candidate
+
+
+def test_arabizi_words_are_also_found_by_their_skeleton():
+    assert arabizi_skeleton("khddamin") == arabizi_skeleton("khdamin") == arabizi_skeleton("5damin")
+    assert "عقد الشغل" in arabic_gloss("3tawni kuntra")  # the glossary spells it kontra
+    assert "الأجراء" in arabic_gloss("ch7al mn 5damin f charika?")  # and khddamin
+    assert "الحد الأدنى القانوني للأجر" in arabic_gloss("ch7al ssmig daba?")  # doubled letter
+    # spellings that differ by vowels only give both senses (months, month)
+    assert {"أشهر", "شهر"} <= set(arabic_gloss("khdmt 3 chhour bla 5lass").split())
+    # English and French questions are never matched loosely (smug has smig's skeleton)
+    assert arabizi_skeleton("smug") == arabizi_skeleton("smig") and arabic_gloss("What is the smug policy?") == ""
