@@ -18,7 +18,8 @@ Query::
      (Arabic gloss) ├─ gloss_retriever (Arabic gloss) ─────────────┼─ joiner (reciprocal rank fusion)
                     └─ text_embedder ─ embedding_retriever ────────┘    │
                                                   [reranker, when RERANKER_MODEL is set]
-                                                  card_limiter ─ currency_ranker ─ dense_similarity ─ answer_extractor
+                                                  source_limiter ─ card_limiter ─ currency_ranker
+                                                  ─ dense_similarity ─ answer_extractor
 
 Usage example:
 ```python
@@ -54,7 +55,7 @@ from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
 from knowledge.language import LanguageTagger
 from knowledge.press import PressReviewSplitter
 from knowledge.readers import StatuteJSONReader, TextFileReader
-from knowledge.rerank import CardLimiter, CrossEncoderRanker, CurrencyRanker
+from knowledge.rerank import CardLimiter, CrossEncoderRanker, CurrencyRanker, SourceLimiter
 from knowledge.settings import DEFAULT_MIN_CONFIDENCE
 from knowledge.store import VectorRetriever
 
@@ -201,6 +202,7 @@ def build_query_pipeline(
     pipe.add_component("text_embedder", E5TextEmbedder(model=model, query_prefix=query_prefix))
     pipe.add_component("embedding_retriever", VectorRetriever(document_store=document_store))
     pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
+    pipe.add_component("source_limiter", SourceLimiter())
     pipe.add_component("card_limiter", CardLimiter())
     pipe.add_component("currency_ranker", CurrencyRanker())
     pipe.add_component("dense_similarity", DenseSimilarity(document_store=document_store))
@@ -216,9 +218,10 @@ def build_query_pipeline(
         pipe.add_component("reranker", CrossEncoderRanker(model=reranker_model))
         pipe.connect("query_expander.query", "reranker.query")
         pipe.connect("joiner.documents", "reranker.documents")
-        pipe.connect("reranker.documents", "card_limiter.documents")
+        pipe.connect("reranker.documents", "source_limiter.documents")
     else:
-        pipe.connect("joiner.documents", "card_limiter.documents")
+        pipe.connect("joiner.documents", "source_limiter.documents")
+    pipe.connect("source_limiter.documents", "card_limiter.documents")
     pipe.connect("query_expander.query", "card_limiter.query")
     pipe.connect("card_limiter.documents", "currency_ranker.documents")
     pipe.connect("query_expander.query", "currency_ranker.query")

@@ -6,6 +6,8 @@
 - :class:`CardLimiter` keeps the best-ranked authored card of a list in its place
   and moves the others (the same summary in another language, a neighbouring
   topic) to the end, so that the ministry's own texts come first.
+- :class:`SourceLimiter` keeps one passage of each source text in the first places, so that
+  the parts of one long article do not fill the results.
 - :class:`CrossEncoderRanker` reorders passages with a transformers
   sequence-classification model (``RERANKER_MODEL``), when one is configured.
 """
@@ -212,11 +214,69 @@ class CardLimiter:
                 ranked.append(replace(kept[i], score=doc.score))  # the place keeps its score
             elif i not in places:
                 ranked.append(doc)
-        for card in preferred[self.max_cards :]:
-            floor = ranked[-1].score if ranked else None
-            score = card.score if floor is None or card.score is None else min(floor, card.score)
-            ranked.append(replace(card, score=score))
-        return {"documents": ranked}
+        return {"documents": _append_last(ranked, preferred[self.max_cards :])}
+
+
+def _append_last(ranked: list[Document], moved: list[Document]) -> list[Document]:
+    """``ranked`` followed by ``moved``, whose scores are capped so that the list stays non-increasing."""
+    ranked = list(ranked)
+    for doc in moved:
+        floor = ranked[-1].score if ranked else None
+        score = doc.score if floor is None or doc.score is None else min(floor, doc.score)
+        ranked.append(replace(doc, score=score))
+    return ranked
+
+
+@component
+class SourceLimiter:
+    """Keeps the best-ranked passage of each source text in its place; its other passages go last.
+
+    A long text (a press article, a long statute article) is split into several passages,
+    and two of them in the first results show one story twice and push other sources out.
+    Passages share a source when they share ``meta["source_id"]``, which haystack's
+    ``DocumentSplitter`` sets to the id of the text they were cut from.
+
+    Usage example:
+    ```python
+    from haystack import Document
+    from knowledge.rerank import SourceLimiter
+
+    docs = [Document(content="first part", meta={"source_id": "a"}),
+            Document(content="second part", meta={"source_id": "a"}),
+            Document(content="another text", meta={"source_id": "b"})]
+    ranked = SourceLimiter().run(documents=docs)["documents"]
+    assert [d.content for d in ranked] == ["first part", "another text", "second part"]
+    ```
+    """
+
+    def __init__(self, max_per_source: int = 1) -> None:
+        """:param max_per_source: passages of one source kept in their places."""
+        self.max_per_source = max_per_source
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        return default_to_dict(self, max_per_source=self.max_per_source)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SourceLimiter":
+        """Deserializes the component from a dictionary."""
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]) -> dict[str, list[Document]]:
+        """
+        :param documents: ranked passages, best first.
+        :returns: ``{"documents": [...]}``, the first ``max_per_source`` passages of each source
+            in their order, then the others (scores kept non-increasing). Passages without a
+            ``source_id`` are each their own source.
+        """
+        seen: dict[Any, int] = {}
+        kept, moved = [], []
+        for doc in documents:
+            source = doc.meta.get("source_id") or doc.id
+            seen[source] = seen.get(source, 0) + 1
+            (kept if seen[source] <= self.max_per_source else moved).append(doc)
+        return {"documents": _append_last(kept, moved)}
 
 
 @component

@@ -1,6 +1,6 @@
 from haystack import Document
 
-from knowledge.rerank import CardLimiter, CurrencyRanker, effective_years, in_force, text_year
+from knowledge.rerank import CardLimiter, CurrencyRanker, SourceLimiter, effective_years, in_force, text_year
 
 OLD = "ابتداء من فاتح سبتمبر 2023، يحدد في 16,29 درهما مبلغ الحد الأدنى القانوني للأجر عن ساعة الشغل في النشاطات غير الفلاحية."
 MID = "ابتداء من فاتح يناير 2025، يحدد في 17,10 درهما مبلغ الحد الأدنى القانوني للأجر عن ساعة الشغل في النشاطات غير الفلاحية."
@@ -78,3 +78,23 @@ def test_card_limiter_leaves_lists_with_few_cards_alone():
 def test_card_limiter_round_trip():
     limiter = CardLimiter.from_dict(CardLimiter(max_cards=2, label="faq").to_dict())
     assert (limiter.max_cards, limiter.label) == (2, "faq")
+
+
+def _part(source, n, score):
+    return Document(content=f"{source} part {n}", meta={"doc_id": "corpus/seeds/003", "source_id": source}, score=score)
+
+
+def test_source_limiter_keeps_one_passage_per_source_in_the_first_places():
+    docs = [_part("review-a", 1, 0.9), _part("review-a", 2, 0.8), _part("review-b", 1, 0.7), _part("review-a", 3, 0.6), _article("52", 0.5)]
+    ranked = SourceLimiter().run(documents=docs)["documents"]
+    assert [d.content for d in ranked] == ["review-a part 1", "review-b part 1", "article 52", "review-a part 2", "review-a part 3"]
+    assert [d.score for d in ranked] == [0.9, 0.7, 0.5, 0.5, 0.5]
+    # passages without a source_id are each their own source
+    assert SourceLimiter().run(documents=[_article("1", 0.9), _article("2", 0.8)])["documents"][1].content == "article 2"
+
+
+def test_source_limiter_allows_more_passages_per_source_when_asked():
+    docs = [_part("a", 1, 0.9), _part("a", 2, 0.8), _part("a", 3, 0.7), _part("b", 1, 0.6)]
+    limiter = SourceLimiter.from_dict(SourceLimiter(max_per_source=2).to_dict())
+    ranked = limiter.run(documents=docs)["documents"]
+    assert [d.content for d in ranked] == ["a part 1", "a part 2", "b part 1", "a part 3"]
