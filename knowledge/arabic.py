@@ -76,7 +76,8 @@ _WORD_FIXES = {
     "فإال": "فإلا",
     "وإال": "وإلا",
 }
-_WORD = re.compile(rf"{_AR}+")
+# Tatweel belongs to the word it stretches (a heading's "الـشـغـل" is one word, not "ال" + "ـشـغـل").
+_WORD = re.compile(rf"[{ARABIC_LETTERS}{TATWEEL}]+")
 # Frequent stems of legal texts where the tokenizer lexicon below cannot decide.
 _STEM_FIXES = [
     ("أعاله", "أعلاه"),
@@ -153,7 +154,12 @@ def _best_spelling(word: str) -> str:
     count = _tokenizer_count()
     if count is None or any(stem in word for stem in _PROTECTED_STEMS):
         return word
-    positions = [m.start() for m in re.finditer("[اأإآ]ل", word) if m.start() > 0 or word[0] != "ا"]
+    # an alef never joins the next letter, so a swap that would put a tatweel after one is wrong
+    positions = [
+        m.start()
+        for m in re.finditer("[اأإآ]ل", word)
+        if (m.start() > 0 or word[0] != "ا") and not word.startswith(TATWEEL, m.end())
+    ]
     if not positions or len(positions) > 3:
         return word
     best, best_cost = word, count(word)

@@ -47,6 +47,19 @@ def test_real_smig_decree_reads_correctly(shared_corpus):
     assert "17,92 درهما" in text  # the number no longer sticks to the word after it
 
 
+def test_real_stretched_heading_words_keep_their_article(shared_corpus):
+    # the public-holidays decree stretches the holidays' names with tatweel: "عـيـد الـشـغـل"
+    decree = json.loads((shared_corpus / "legal" / "labor-3279.json").read_text(encoding="utf-8"))
+    stretched = [p["content"] for p in decree["provisions"] if "\u0640" in p["content"]]
+    assert stretched, "expected the decree to hold stretched words"
+    for content in stretched:
+        for use_lexicon in (False, True):
+            fixed = repair_arabic(content, use_lexicon=use_lexicon)
+            assert "\u0627\u0640" not in fixed, fixed  # never an alef before a tatweel
+    holidays = repair_arabic(next(c for c in stretched if "عـيـد" in c))
+    assert "عيد الشغل" in normalize_arabic(holidays) and "والشعب" in normalize_arabic(holidays)
+
+
 def test_repair_rules_on_own_examples():
     assert repair_arabic("الحد األدنى لألجر") == "الحد الأدنى للأجر"
     assert repair_arabic("فترة االختبار") == "فترة الاختبار"
@@ -54,6 +67,7 @@ def test_repair_rules_on_own_examples():
     assert repair_arabic("ال يجوز إال بإذن") == "لا يجوز إلا بإذن"
     assert repair_arabic("السطر األول\n- 24 -\nالسطر الثاني\n-9-\n") == "السطر الأول\nالسطر الثاني"
     assert repair_arabic("المادة 9أعاله") == "المادة 9 أعلاه"
+    assert repair_arabic("ثـورة الـمـلـك والـشـعـب") == "ثـورة الـمـلـك والـشـعـب"
 
 
 def test_repair_keeps_correct_text():
