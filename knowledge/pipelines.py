@@ -15,7 +15,7 @@ Indexing::
 Query::
 
     query_expander ─┬─ bm25_retriever (question) ──────────────────┐
-     (Arabic gloss) ├─ gloss_retriever (Arabic gloss) ─────────────┼─ joiner (reciprocal rank fusion)
+     (Arabic gloss) ├─ gloss_retriever (Arabic gloss) ─────────────┼─ joiner (weighted scores, or RRF)
                     └─ text_embedder ─ embedding_retriever ────────┘    │
                                                   [reranker, when RERANKER_MODEL is set]
                                                   source_limiter ─ card_limiter ─ currency_ranker
@@ -29,7 +29,7 @@ from knowledge.store import LabourDocumentStore
 store = LabourDocumentStore.load_from_disk("var/index/document_store.json")
 pipe = build_query_pipeline(store)
 result = pipe.run(query_inputs("paid annual leave", top_k=5, language="en"))
-docs = result["currency_ranker"]["documents"]
+docs = result["currency_ranker"]["documents"][:5]
 answers = result["answer_extractor"]["answers"]
 ```
 """
@@ -52,6 +52,7 @@ from knowledge.answers import AnswerExtractor, DenseSimilarity
 from knowledge.arabic import ArabicRepairer
 from knowledge.converters import CONVERTER_SUFFIXES, ReportingConverter, default_converters
 from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
+from knowledge.fusion import WeightedScoreFusion
 from knowledge.language import LanguageTagger
 from knowledge.press import PressReviewSplitter
 from knowledge.readers import StatuteJSONReader, TextFileReader
@@ -82,9 +83,17 @@ SPLIT_THRESHOLD = 20
 EMBED_MAX_TOKENS = 96
 EMBED_META_FIELDS = ["title"]
 
-# How many candidates each retriever passes to the fusion, per requested result.
+# How many candidates each retriever passes to the fusion, per requested result. The floor
+# makes a search for 5 passages rank the same candidates as the evaluation's search for 10.
 CANDIDATES_PER_RESULT = 4
-MIN_CANDIDATES = 20
+MIN_CANDIDATES = 40
+
+# Passages the answer extractor reads at least, whatever the number asked for.
+ANSWER_MIN_PASSAGES = 2
+
+# How the three ranked lists are fused: "weighted" (knowledge.fusion, by scores) or "rrf"
+# (haystack's reciprocal rank fusion).
+FUSION_METHODS = ("weighted", "rrf")
 
 
 def indexing_config(model: str, query_prefix: str = "", passage_prefix: str = "") -> dict[str, Any]:
@@ -183,25 +192,33 @@ def build_query_pipeline(
     reranker_model: str | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     query_prefix: str | None = None,
+    fusion: str = "weighted",
 ) -> Pipeline:
-    """Hybrid retrieval, fused by reciprocal rank, current versions first, then answer extraction.
+    """Hybrid retrieval, fused, current versions first, then answer extraction.
 
     Three ranked lists are fused: BM25 over the question (same-language cards
     and texts), BM25 over its Arabic gloss (statutes that exist only in Arabic),
-    and dense retrieval over question + gloss. A cross-encoder reorders the
-    fused list when ``reranker_model`` is set.
+    and dense retrieval over question + gloss. ``fusion``: ``weighted``
+    (:class:`knowledge.fusion.WeightedScoreFusion`, by scores) or ``rrf``
+    (reciprocal rank fusion). A cross-encoder reorders the fused list when
+    ``reranker_model`` is set.
 
     Run it with :func:`query_inputs`; the passages are in
     ``result["currency_ranker"]["documents"]`` and the answer in
     ``result["answer_extractor"]``.
     """
+    if fusion not in FUSION_METHODS:
+        raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSION_METHODS)}")
     pipe = Pipeline()
     pipe.add_component("query_expander", QueryExpander())
     pipe.add_component("bm25_retriever", InMemoryBM25Retriever(document_store=document_store))
     pipe.add_component("gloss_retriever", InMemoryBM25Retriever(document_store=document_store))
     pipe.add_component("text_embedder", E5TextEmbedder(model=model, query_prefix=query_prefix))
     pipe.add_component("embedding_retriever", VectorRetriever(document_store=document_store))
-    pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
+    if fusion == "weighted":
+        pipe.add_component("joiner", WeightedScoreFusion(document_store=document_store))
+    else:
+        pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
     pipe.add_component("source_limiter", SourceLimiter())
     pipe.add_component("card_limiter", CardLimiter())
     pipe.add_component("currency_ranker", CurrencyRanker())
@@ -211,9 +228,14 @@ def build_query_pipeline(
     pipe.connect("query_expander.gloss_query", "gloss_retriever.query")
     pipe.connect("query_expander.dense_query", "text_embedder.text")
     pipe.connect("text_embedder.vector", "embedding_retriever.query_vector")
-    pipe.connect("bm25_retriever.documents", "joiner.documents")
-    pipe.connect("gloss_retriever.documents", "joiner.documents")
-    pipe.connect("embedding_retriever.documents", "joiner.documents")
+    if fusion == "weighted":
+        pipe.connect("bm25_retriever.documents", "joiner.question_documents")
+        pipe.connect("gloss_retriever.documents", "joiner.gloss_documents")
+        pipe.connect("embedding_retriever.documents", "joiner.dense_documents")
+        pipe.connect("text_embedder.vector", "joiner.query_vector")
+    else:
+        for retriever in ("bm25_retriever", "gloss_retriever", "embedding_retriever"):
+            pipe.connect(f"{retriever}.documents", "joiner.documents")
     if reranker_model:
         pipe.add_component("reranker", CrossEncoderRanker(model=reranker_model))
         pipe.connect("query_expander.query", "reranker.query")
@@ -233,7 +255,10 @@ def build_query_pipeline(
 
 
 def query_inputs(query: str, top_k: int = 5, language: str = "") -> dict[str, Any]:
-    """The ``data`` argument of ``Pipeline.run`` for the query pipeline (``language``: the user's, for the answer)."""
+    """The ``data`` argument of ``Pipeline.run`` for the query pipeline (``language``: the user's, for the answer).
+
+    The ranked passages are ``result["currency_ranker"]["documents"][:top_k]``.
+    """
     candidates = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * top_k)
     return {
         "query_expander": {"query": query},
@@ -242,6 +267,7 @@ def query_inputs(query: str, top_k: int = 5, language: str = "") -> dict[str, An
         "embedding_retriever": {"top_k": candidates},
         "joiner": {"top_k": candidates},
         "card_limiter": {"language": language},
-        "currency_ranker": {"top_k": top_k},
+        # the answer's confidence compares the best passage with the next: never fewer than two
+        "currency_ranker": {"top_k": max(top_k, ANSWER_MIN_PASSAGES)},
         "answer_extractor": {"language": language},
     }

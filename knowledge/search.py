@@ -128,6 +128,7 @@ class KnowledgeBase:
             min_confidence=self.min_confidence,
             # the prefix the index was built for (older manifests: from the settings)
             query_prefix=manifest.get("config", {}).get("query_prefix"),
+            fusion=settings.retrieval_fusion,
         )
         self.pipeline.warm_up()
         self._lock = threading.Lock()
@@ -167,7 +168,7 @@ class KnowledgeBase:
             data["answer_extractor"]["min_confidence"] = min_confidence
         with self._lock:
             result = self.pipeline.run(data, include_outputs_from={"currency_ranker"})
-        passages = [Passage.from_document(d) for d in result["currency_ranker"]["documents"]]
+        passages = [Passage.from_document(d) for d in result["currency_ranker"]["documents"][:top_k]]
         extracted = result["answer_extractor"]
         answer = None
         if extracted["answers"]:
@@ -182,7 +183,7 @@ class KnowledgeBase:
         return SearchResult(passages=passages, confidence=extracted["confidence"], answer=answer)
 
     def search(self, query: str, top_k: int = 5) -> list[Passage]:
-        """The ``top_k`` passages for ``query``, best first (score: fused RRF score, 1.0 = top of every list)."""
+        """The ``top_k`` passages for ``query``, best first (score: the fused score, 0..1)."""
         return self.run(query, top_k=top_k).passages
 
     def answer(self, query: str, language: str = "", top_k: int = 5) -> SearchResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,7 +21,7 @@ AUTHORED_CORPUS = PACKAGE_DIR / "corpus"
 # the doc_id prefix of the authored cards: cards/<language>/<name>
 AUTHORED_LABEL = "cards"
 # tuned with `python -m knowledge eval` (dev set + off-topic questions); the one default of ANSWER_MIN_CONFIDENCE
-DEFAULT_MIN_CONFIDENCE = 0.936
+DEFAULT_MIN_CONFIDENCE = 0.623
 
 
 def _default_cache_dir() -> Path:
@@ -52,6 +53,8 @@ class KnowledgeSettings(BaseSettings):
       reorders the fused passages; none by default.
     - ``ANSWER_MIN_CONFIDENCE``: below this confidence no answer is given
       (tuned on the dev set, see ``python -m knowledge eval``).
+    - ``RETRIEVAL_FUSION``: ``weighted`` (default: a weighted sum of the retrievers'
+      normalised scores) or ``rrf`` (reciprocal rank fusion).
     """
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
@@ -65,6 +68,7 @@ class KnowledgeSettings(BaseSettings):
     embedding_passage_prefix: str | None = Field(default=None, validation_alias="EMBEDDING_PASSAGE_PREFIX")
     reranker_model: str | None = Field(default=None, validation_alias="RERANKER_MODEL")
     answer_min_confidence: float = Field(default=DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0, validation_alias="ANSWER_MIN_CONFIDENCE")
+    retrieval_fusion: Literal["weighted", "rrf"] = Field(default="weighted", validation_alias="RETRIEVAL_FUSION")
 
     @staticmethod
     def _resolve(path: Path | str) -> Path:

@@ -48,6 +48,14 @@ def test_confidence_grows_with_agreement_and_similarity():
     assert confidence_of(0.3, None) < confidence_of(0.3, 0.85) < confidence_of(0.9, 0.85)
 
 
+def test_confidence_drops_when_the_next_passage_scores_alike():
+    assert confidence_of(0.9, 0.85, runner_up_score=0.88) < confidence_of(0.9, 0.85, runner_up_score=0.5)
+    docs = [passage("A.", 0.9, "en", "a"), passage("B.", 0.89, "en", "b")]
+    close = AnswerExtractor(min_confidence=0.0).run(query="x", documents=docs)["confidence"]
+    alone = AnswerExtractor(min_confidence=0.0).run(query="x", documents=docs[:1])["confidence"]
+    assert close == confidence_of(0.9, None, 0.89) < alone
+
+
 def test_dense_similarity_scores_every_passage_the_store_embedded():
     store = LabourDocumentStore(shared=False)
     store.write_documents(

@@ -139,6 +139,20 @@ def test_index_dir_is_resolved_against_repo_root(monkeypatch, tmp_path):
     assert dirs[0] == AUTHORED_CORPUS and dirs[1] == REPO_ROOT / "a" and str(dirs[2]) == "/abs/b"
 
 
+def test_retrieval_fusion_setting(monkeypatch):
+    from pydantic import ValidationError
+
+    from knowledge.settings import KnowledgeSettings
+
+    monkeypatch.delenv("RETRIEVAL_FUSION", raising=False)
+    assert KnowledgeSettings().retrieval_fusion == "weighted"
+    monkeypatch.setenv("RETRIEVAL_FUSION", "rrf")
+    assert KnowledgeSettings().retrieval_fusion == "rrf"
+    monkeypatch.setenv("RETRIEVAL_FUSION", "average")
+    with pytest.raises(ValidationError, match="RETRIEVAL_FUSION"):
+        KnowledgeSettings()
+
+
 def _statute(doc_id: str, title: str, signed: str, extra_article: str = "") -> str:
     provisions = [{"provision_ref": "art1", "section": "1", "content": "يحدد الحد األدنى لألجر.\nوحرر بالرباط في " + signed}]
     if extra_article:

@@ -1,3 +1,4 @@
+import pytest
 from haystack import Pipeline
 
 from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, EmbeddingCache
@@ -7,13 +8,22 @@ from knowledge.store import LabourDocumentStore
 
 def test_pipelines_round_trip_through_yaml(tmp_path):
     store = LabourDocumentStore(shared=False)
-    for pipe in (build_indexing_pipeline(store, cache_dir=str(tmp_path)), build_query_pipeline(store)):
+    pipes = (build_indexing_pipeline(store, cache_dir=str(tmp_path)), build_query_pipeline(store), build_query_pipeline(store, fusion="rrf"))
+    for pipe in pipes:
         # our components live in `knowledge`, which haystack must be told to trust
         loaded = Pipeline.loads(pipe.dumps(), allowed_modules=["knowledge"])
         a, b = loaded.to_dict(), pipe.to_dict()
         assert a["components"] == b["components"]
         key = lambda c: (c["sender"], c["receiver"])  # noqa: E731
         assert sorted(a["connections"], key=key) == sorted(b["connections"], key=key)
+
+
+def test_query_pipeline_fusion_is_weighted_by_default_or_reciprocal_rank():
+    store = LabourDocumentStore(shared=False)
+    assert type(build_query_pipeline(store).get_component("joiner")).__name__ == "WeightedScoreFusion"
+    assert build_query_pipeline(store, fusion="rrf").get_component("joiner").join_mode.value == "reciprocal_rank_fusion"
+    with pytest.raises(ValueError, match="unknown fusion 'sum'"):
+        build_query_pipeline(store, fusion="sum")
 
 
 def test_embedders_serialise():

@@ -34,6 +34,12 @@ def test_passage_fields_and_order(knowledge_base):
     assert set(passages[0].to_dict()) >= {"content", "score", "language", "doc_id", "title", "ref", "url"}
 
 
+def test_one_passage_asked_gives_one_with_the_same_confidence(knowledge_base):
+    one, five = knowledge_base.run("SMIG", top_k=1), knowledge_base.run("SMIG", top_k=5)
+    assert len(one.passages) == 1 and one.passages[0].doc_id == five.passages[0].doc_id
+    assert one.confidence == five.confidence  # the confidence compares the best passage with the next
+
+
 def test_empty_query(knowledge_base):
     assert knowledge_base.search("   ") == []
 
