@@ -21,6 +21,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
+from knowledge.rerank import VERSION_GROUP
 from knowledge.settings import DEFAULT_MIN_CONFIDENCE
 from knowledge.store import LabourDocumentStore
 
@@ -32,8 +33,10 @@ MAX_SOURCES = 3
 SAME_LANGUAGE_MARGIN = 0.9
 # Dense similarities of multilingual-e5 between these bounds map to 0..1.
 DENSE_FLOOR, DENSE_CEILING = 0.78, 0.90
-# A lead of this much fused score over the next passage counts as a clear lead (1.0).
-CLEAR_LEAD = 0.3
+# A lead of this much fused score over the next text counts as a clear lead (1.0).
+CLEAR_LEAD = 0.2
+# Weights of the fused score, the dense similarity and the lead in the confidence.
+CONFIDENCE_WEIGHTS = (1.0, 2.0, 0.5)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟;؛])\s+|\n+")
 
@@ -76,21 +79,45 @@ def source_of(doc: Document) -> dict[str, Any]:
 
 
 def confidence_of(fused_score: float, dense_score: float | None, runner_up_score: float = 0.0) -> float:
-    """Confidence in 0..1: the mean of three signs that the best passage answers.
+    """Confidence in 0..1: the weighted mean (``CONFIDENCE_WEIGHTS``) of three signs that the best passage answers.
 
     - its fused score (0..1): how far up the retrievers' lists agree to put it;
     - its dense similarity to the question (``None``: unknown), scaled from
       ``DENSE_FLOOR``..``DENSE_CEILING``: off-topic questions stay far from every passage;
-    - its lead over the next passage (``runner_up_score``), scaled by ``CLEAR_LEAD``: when
-      several passages score alike, the first one is often not the answer.
+    - its lead over the best passage of another text (``runner_up_score``, see
+      :func:`runner_up`), scaled by ``CLEAR_LEAD``: when several texts score alike, the
+      first one is often not the answer.
 
     On the dev set, with the weighted fusion, this decided answer or abstain better than the
     fused score and the similarity alone (``python -m knowledge eval``, checked on held-out).
     """
     dense = 0.0 if dense_score is None else (dense_score - DENSE_FLOOR) / (DENSE_CEILING - DENSE_FLOOR)
     lead = (fused_score - runner_up_score) / CLEAR_LEAD
-    parts = [fused_score, dense, lead]
-    return round(sum(min(1.0, max(0.0, p)) for p in parts) / len(parts), 4)
+    parts = [min(1.0, max(0.0, p)) for p in (fused_score, dense, lead)]
+    value = sum(w * p for w, p in zip(CONFIDENCE_WEIGHTS, parts)) / sum(CONFIDENCE_WEIGHTS)
+    return round(value, 4)
+
+
+def _fused(doc: Document | None) -> float:
+    return 0.0 if doc is None else float(doc.meta.get("fused_score", doc.score) or 0.0)
+
+
+def runner_up(documents: list[Document]) -> Document | None:
+    """The best passage after the first from another text (``doc_id``) and not another version of
+    it: an older SMIG decree, or the next article of the same decree, does not make the first
+    less certain."""
+    if not documents:
+        return None
+    best = documents[0]
+    group, text = best.meta.get(VERSION_GROUP), best.meta.get("doc_id")
+    return next(
+        (
+            d
+            for d in documents[1:]
+            if (group is None or d.meta.get(VERSION_GROUP) != group) and (text is None or d.meta.get("doc_id") != text)
+        ),
+        None,
+    )
 
 
 @component
@@ -211,8 +238,7 @@ class AnswerExtractor:
                 if (doc.score or 0.0) >= SAME_LANGUAGE_MARGIN * (best.score or 0.0):
                     chosen = doc
                 break
-        fused = [float(d.meta.get("fused_score", d.score) or 0.0) for d in documents[:2]]
-        confidence = confidence_of(fused[0], best.meta.get("dense_score"), fused[1] if len(fused) > 1 else 0.0)
+        confidence = confidence_of(_fused(best), best.meta.get("dense_score"), _fused(runner_up(documents)))
         if confidence < threshold:
             return {"answers": [], "confidence": confidence}
         sources = [source_of(chosen)]

@@ -25,6 +25,8 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from knowledge.analysis import analyze, query_language
 from knowledge.settings import AUTHORED_LABEL
 
+# Meta field CurrencyRanker sets on passages that are versions of one provision: the same value for all of them.
+VERSION_GROUP = "version_group"
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 # Statuses that mean a text no longer applies.
 _NOT_IN_FORCE = {"repealed", "abrogated", "abrogé", "superseded", "expired", "ملغى", "منسوخ"}
@@ -118,7 +120,8 @@ class CurrencyRanker:
         :param documents: ranked passages, best first (give it more than ``top_k``, so that a
             current version ranked lower can move up).
         :param top_k: passages kept after reordering (default: all).
-        :returns: ``{"documents": [...]}``, the passages, versions reordered.
+        :returns: ``{"documents": [...]}``, the passages, versions reordered and marked with
+            the same ``meta["version_group"]``.
         """
         asked_years = set(_years(query))
         signatures = [_signature(d) for d in documents]
@@ -147,7 +150,8 @@ class CurrencyRanker:
                 members = sorted((documents[i] for i in positions), key=preference)
                 for position, doc in zip(positions, members):
                     # the position keeps its score, so the list stays ordered by score
-                    ranked[position] = replace(doc, score=documents[position].score)
+                    meta = {**doc.meta, VERSION_GROUP: documents[leader].id}
+                    ranked[position] = replace(doc, score=documents[position].score, meta=meta)
         return {"documents": ranked[:top_k] if top_k is not None else ranked}
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from haystack import Document
 
+from knowledge.analysis import analyze
 from knowledge.index import MANIFEST_FILE, STORE_FILE, read_manifest
 from knowledge.pipelines import build_query_pipeline, query_inputs
 from knowledge.settings import KnowledgeSettings
@@ -161,7 +162,8 @@ class KnowledgeBase:
 
     def run(self, query: str, top_k: int = 5, language: str = "", min_confidence: float | None = None) -> SearchResult:
         """Passages, confidence and answer for ``query`` (``language``: the user's, ``ar`` for Darija)."""
-        if not query or not query.strip() or top_k <= 0:
+        # no word to search for (emoji, punctuation): dense retrieval alone would still rank passages
+        if not query or not analyze(query) or top_k <= 0:
             return SearchResult(passages=[], confidence=0.0, answer=None)
         data = query_inputs(query.strip(), top_k=top_k, language=language)
         if min_confidence is not None:

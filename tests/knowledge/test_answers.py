@@ -1,7 +1,7 @@
 import numpy as np
 from haystack import Document
 
-from knowledge.answers import AnswerExtractor, DenseSimilarity, confidence_of, extract_sentences
+from knowledge.answers import AnswerExtractor, DenseSimilarity, confidence_of, extract_sentences, runner_up
 from knowledge.store import LabourDocumentStore
 
 
@@ -48,12 +48,22 @@ def test_confidence_grows_with_agreement_and_similarity():
     assert confidence_of(0.3, None) < confidence_of(0.3, 0.85) < confidence_of(0.9, 0.85)
 
 
-def test_confidence_drops_when_the_next_passage_scores_alike():
+def test_confidence_drops_when_another_text_scores_alike():
     assert confidence_of(0.9, 0.85, runner_up_score=0.88) < confidence_of(0.9, 0.85, runner_up_score=0.5)
     docs = [passage("A.", 0.9, "en", "a"), passage("B.", 0.89, "en", "b")]
     close = AnswerExtractor(min_confidence=0.0).run(query="x", documents=docs)["confidence"]
     alone = AnswerExtractor(min_confidence=0.0).run(query="x", documents=docs[:1])["confidence"]
     assert close == confidence_of(0.9, None, 0.89) < alone
+
+
+def test_runner_up_skips_other_articles_and_versions_of_the_best_text():
+    decree = passage("Art. 1.", 0.9, "ar", "decree-2026", "1")
+    same_decree = passage("Art. 3.", 0.89, "ar", "decree-2026", "3")
+    old_version = passage("Art. 1.", 0.88, "ar", "decree-2025", "1")
+    decree.meta["version_group"] = old_version.meta["version_group"] = "smig"
+    other = passage("Other.", 0.5, "ar", "labour-code", "356")
+    assert runner_up([decree, same_decree, old_version, other]) is other
+    assert runner_up([decree, same_decree]) is None and runner_up([]) is None
 
 
 def test_dense_similarity_scores_every_passage_the_store_embedded():

@@ -16,6 +16,9 @@ def test_the_latest_version_takes_the_best_position_of_its_group():
     docs = [doc(OLD, "d2023"), doc(OTHER, "rest"), doc(MID, "d2025a"), doc(NEW, "d2026")]
     ranked = CurrencyRanker().run(query="minimum wage", documents=docs)["documents"]
     assert [d.meta["doc_id"] for d in ranked] == ["d2026", "rest", "d2025a", "d2023"]
+    # the versions share a mark (the answer's confidence does not count one as a rival of another)
+    groups = {d.meta["doc_id"]: d.meta.get("version_group") for d in ranked}
+    assert groups["d2026"] == groups["d2025a"] == groups["d2023"] is not None and groups["rest"] is None
 
 
 def test_a_year_in_the_question_selects_that_version():

@@ -42,6 +42,8 @@ def test_one_passage_asked_gives_one_with_the_same_confidence(knowledge_base):
 
 def test_empty_query(knowledge_base):
     assert knowledge_base.search("   ") == []
+    result = knowledge_base.answer("🇲🇦🙏 ?!", language="fr")  # nothing to search for
+    assert result.passages == [] and result.answer is None and result.confidence == 0.0
 
 
 def test_cli_search_json(built_index):
