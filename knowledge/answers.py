@@ -33,10 +33,10 @@ MAX_SOURCES = 3
 SAME_LANGUAGE_MARGIN = 0.9
 # Dense similarities of multilingual-e5 between these bounds map to 0..1.
 DENSE_FLOOR, DENSE_CEILING = 0.78, 0.90
-# A lead of this much fused score over the next text counts as a clear lead (1.0).
-CLEAR_LEAD = 0.2
+# A lead of this much fused score over the next passage counts as a clear lead (1.0).
+CLEAR_LEAD = 0.3
 # Weights of the fused score, the dense similarity and the lead in the confidence.
-CONFIDENCE_WEIGHTS = (1.0, 2.0, 0.5)
+CONFIDENCE_WEIGHTS = (1.0, 1.0, 0.5)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟;؛])\s+|\n+")
 
@@ -84,9 +84,9 @@ def confidence_of(fused_score: float, dense_score: float | None, runner_up_score
     - its fused score (0..1): how far up the retrievers' lists agree to put it;
     - its dense similarity to the question (``None``: unknown), scaled from
       ``DENSE_FLOOR``..``DENSE_CEILING``: off-topic questions stay far from every passage;
-    - its lead over the best passage of another text (``runner_up_score``, see
-      :func:`runner_up`), scaled by ``CLEAR_LEAD``: when several texts score alike, the
-      first one is often not the answer.
+    - its lead over the next passage that is not another version of it (``runner_up_score``,
+      see :func:`runner_up`), scaled by ``CLEAR_LEAD``: when several passages score alike,
+      the first one is often not the answer.
 
     On the dev set, with the weighted fusion, this decided answer or abstain better than the
     fused score and the similarity alone (``python -m knowledge eval``, checked on held-out).
@@ -103,21 +103,13 @@ def _fused(doc: Document | None) -> float:
 
 
 def runner_up(documents: list[Document]) -> Document | None:
-    """The best passage after the first from another text (``doc_id``) and not another version of
-    it: an older SMIG decree, or the next article of the same decree, does not make the first
-    less certain."""
+    """The best passage after the first that is not another version of it: an older SMIG decree
+    (``meta["version_group"]``, set by :class:`knowledge.rerank.CurrencyRanker`) does not make
+    the current one less certain."""
     if not documents:
         return None
-    best = documents[0]
-    group, text = best.meta.get(VERSION_GROUP), best.meta.get("doc_id")
-    return next(
-        (
-            d
-            for d in documents[1:]
-            if (group is None or d.meta.get(VERSION_GROUP) != group) and (text is None or d.meta.get("doc_id") != text)
-        ),
-        None,
-    )
+    group = documents[0].meta.get(VERSION_GROUP)
+    return next((d for d in documents[1:] if group is None or d.meta.get(VERSION_GROUP) != group), None)
 
 
 @component

@@ -56,14 +56,14 @@ def test_confidence_drops_when_another_text_scores_alike():
     assert close == confidence_of(0.9, None, 0.89) < alone
 
 
-def test_runner_up_skips_other_articles_and_versions_of_the_best_text():
+def test_runner_up_skips_older_versions_of_the_best_passage():
     decree = passage("Art. 1.", 0.9, "ar", "decree-2026", "1")
-    same_decree = passage("Art. 3.", 0.89, "ar", "decree-2026", "3")
-    old_version = passage("Art. 1.", 0.88, "ar", "decree-2025", "1")
+    old_version = passage("Art. 1.", 0.89, "ar", "decree-2025", "1")
     decree.meta["version_group"] = old_version.meta["version_group"] = "smig"
-    other = passage("Other.", 0.5, "ar", "labour-code", "356")
-    assert runner_up([decree, same_decree, old_version, other]) is other
-    assert runner_up([decree, same_decree]) is None and runner_up([]) is None
+    other = passage("Art. 356.", 0.5, "ar", "labour-code", "356")
+    assert runner_up([decree, old_version, other]) is other
+    assert runner_up([other, decree]) is decree
+    assert runner_up([decree, old_version]) is None and runner_up([]) is None
 
 
 def test_dense_similarity_scores_every_passage_the_store_embedded():
