@@ -98,12 +98,12 @@ def import_cases(engine: Engine, lines: Iterable[str]) -> ImportReport:
     """
     report = ImportReport()
     reader = csv.DictReader(lines)
-    missing = set(CSV_COLUMNS) - set(reader.fieldnames or ())
-    if missing:
-        report.errors.append(f"line 1: missing column(s) {', '.join(sorted(missing))}")
-        return report
     cases: dict[str, Case] = {}
     try:
+        missing = set(CSV_COLUMNS) - set(reader.fieldnames or ())  # reads the header line
+        if missing:
+            report.errors.append(f"line 1: missing column(s) {', '.join(sorted(missing))}")
+            return report
         for row in reader:
             case, error = _parse_row(row)
             if error:

@@ -189,3 +189,10 @@ def test_csv_import_of_an_unreadable_row_reports_it_and_writes_nothing(engine):
     report = import_cases(engine, lines)
     assert len(report.errors) == 1 and report.errors[0].startswith("line 3: not readable as CSV"), report.errors
     assert snapshot(engine) == before
+
+
+def test_csv_import_of_an_unreadable_header_reports_it_and_writes_nothing(engine):
+    before = snapshot(engine)
+    report = import_cases(engine, ['"' + "x" * 200_000 + '",a,b,c', "LAB-2026-000010,XY123456,received,2026-02-01"])
+    assert len(report.errors) == 1 and report.errors[0].startswith("line 1: not readable as CSV"), report.errors
+    assert snapshot(engine) == before
