@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from haystack import Document
+from haystack.document_stores.errors import DocumentStoreError
 
 from knowledge.analysis import analyze
 from knowledge.index import MANIFEST_FILE, STORE_FILE, read_manifest
@@ -35,6 +36,10 @@ from knowledge.store import LabourDocumentStore
 
 class IndexNotFoundError(FileNotFoundError):
     """There is no built index in the folder (run ``python -m knowledge build``)."""
+
+
+class IndexUnreadableError(IndexNotFoundError):
+    """The folder holds an index that cannot be read (damaged or half-copied): build it again."""
 
 
 @dataclass
@@ -139,6 +144,8 @@ class KnowledgeBase:
         """Load the index in ``index_dir`` (default: ``INDEX_DIR``).
 
         :raises IndexNotFoundError: when there is no index there.
+        :raises IndexUnreadableError: when its files cannot be read. Errors of the settings
+            (an embedding or reranker model that does not load) are raised as they are.
         """
         settings = settings or KnowledgeSettings()
         index_dir = Path(index_dir) if index_dir is not None else settings.index_dir
@@ -148,13 +155,18 @@ class KnowledgeBase:
             if manifest is not None:
                 try:
                     store = LabourDocumentStore.load_from_disk(str(index_dir / STORE_FILE))
-                    return cls(store, manifest, index_dir, settings)
-                except Exception as exc:  # noqa: BLE001 - retried, then reported
+                except (DocumentStoreError, OSError, ValueError, KeyError, TypeError) as exc:  # retried, then reported
                     last_error = exc
+                else:
+                    return cls(store, manifest, index_dir, settings)
             time.sleep(0.2)
+        if last_error is not None:
+            raise IndexUnreadableError(
+                f"the knowledge index in {index_dir} cannot be read ({STORE_FILE}: {last_error}); "
+                "build it again with `python -m knowledge build`"
+            )
         raise IndexNotFoundError(
-            f"no knowledge index in {index_dir} ({MANIFEST_FILE}/{STORE_FILE}); "
-            f"run `python -m knowledge build`" + (f": {last_error}" if last_error else "")
+            f"no knowledge index in {index_dir} ({MANIFEST_FILE}/{STORE_FILE}); run `python -m knowledge build`"
         )
 
     def __len__(self) -> int:

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -69,6 +70,28 @@ def test_load_without_index(tmp_path):
 
     with pytest.raises(IndexNotFoundError):
         KnowledgeBase.load(tmp_path)
+
+
+def test_damaged_index_is_reported_as_such(built_index, tmp_path):
+    import shutil
+
+    from knowledge.index import STORE_FILE
+    from knowledge.search import IndexUnreadableError, KnowledgeBase
+
+    settings, _ = built_index
+    damaged = tmp_path / "index"
+    shutil.copytree(settings.index_dir, damaged)
+    text = (damaged / STORE_FILE).read_text(encoding="utf-8")
+    (damaged / STORE_FILE).write_text(text[: len(text) // 2], encoding="utf-8")  # a half-copied file
+    with pytest.raises(IndexUnreadableError, match="cannot be read.*build it again"):
+        KnowledgeBase.load(damaged)
+
+    env = {**os.environ, "INDEX_DIR": str(damaged)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "knowledge", "search", "smig"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2
+    assert "cannot be read" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_answer_is_extracted_and_cited(knowledge_base):
