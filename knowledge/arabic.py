@@ -92,6 +92,9 @@ _PROTECTED_STEMS = ("عمال",)
 _LI_HAMZA = re.compile(r"^([وف]?)أل(?=(?:حكام|حد|ن$|ي$|جل|سباب|غراض|ول|كثر|جراء|جير|جور|جر)\b)")
 
 # Digits glued to the next Arabic word, and a comma or full stop that jumped before a number.
+# An article with its hamza-alef cut from the rest of the word by a space ("الأ جيرة"): no word is
+# "الأ" alone, so the two halves are one word.
+_DETACHED_ARTICLE = re.compile(rf"(?<!{_AR})([وفبكل]?ال[أإآ])[ \t]+(?={_AR})")
 _DIGIT_THEN_LETTER = re.compile(rf"(\d%?)(?={_AR})")
 _COMMA_BEFORE_NUMBER = re.compile(r"([ \t])([،.])(\d[\d.,/]*%?)")
 _PAREN_SPACE = re.compile(r"\([ \t]+")
@@ -214,6 +217,7 @@ def repair_arabic(text: str, use_lexicon: bool = True) -> str:
         previous = text
         for pattern, repl in _SAFE_SEQUENCES:
             text = pattern.sub(repl, text)
+    text = _DETACHED_ARTICLE.sub(r"\1", text)
     text = _WORD.sub(_fix_word if use_lexicon else (lambda m: _WORD_FIXES.get(m.group(0), m.group(0))), text)
     # dates first: their digits are still where the PDF put them
     text = _DATE_DAY_OUTSIDE.sub(r"\2 (\1 \3 \5)\4", text)

@@ -60,6 +60,21 @@ def test_real_stretched_heading_words_keep_their_article(shared_corpus):
     assert "عيد الشغل" in normalize_arabic(holidays) and "والشعب" in normalize_arabic(holidays)
 
 
+def test_real_article_cut_from_its_word_is_joined(shared_corpus):
+    # "األ جيرة": the PDF put a space after the broken article (maternity leave, art. 152 of the Labour Code)
+    detached = re.compile(r"(?<![\u0621-\u064a])[وفبكل]?(?:األ|اإل|اآل)\s")
+    contents = [p["content"] for _, p in _provisions(shared_corpus) if detached.search(p["content"])]
+    assert len(contents) >= 5, "expected real articles with an article cut from its word"
+    for content in contents:
+        for use_lexicon in (False, True):
+            fixed = repair_arabic(content, use_lexicon=use_lexicon)
+            assert not re.search(r"(?<!\S)[وفبكل]?ال[أإآ](?!\S)", fixed), fixed
+    maternity = next(
+        p["content"] for name, p in _provisions(shared_corpus) if name == "labor-428.json" and p["provision_ref"] == "art152"
+    )
+    assert "الأجيرة" in repair_arabic(maternity)
+
+
 def test_repair_rules_on_own_examples():
     assert repair_arabic("الحد األدنى لألجر") == "الحد الأدنى للأجر"
     assert repair_arabic("فترة االختبار") == "فترة الاختبار"
@@ -67,6 +82,7 @@ def test_repair_rules_on_own_examples():
     assert repair_arabic("ال يجوز إال بإذن") == "لا يجوز إلا بإذن"
     assert repair_arabic("السطر األول\n- 24 -\nالسطر الثاني\n-9-\n") == "السطر الأول\nالسطر الثاني"
     assert repair_arabic("المادة 9أعاله") == "المادة 9 أعلاه"
+    assert repair_arabic("حقوق األ جيرة واإل يرادات") == "حقوق الأجيرة والإيرادات"
     assert repair_arabic("ثـورة الـمـلـك والـشـعـب") == "ثـورة الـمـلـك والـشـعـب"
 
 
