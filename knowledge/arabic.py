@@ -11,7 +11,9 @@ Text extracted from PDFs of Moroccan legal texts is damaged in typical ways:
   amounts (``( )8.000درهم`` for ``(8.000) درهم``) and list markers
   (`` - 1الأشخاص`` for ``1 - الأشخاص``);
 - page numbers such as ``-9-`` or ``- 24 -`` sit on their own lines, or a
-  bare page number ends the text.
+  bare page number ends the text;
+- a space cuts a word: after a broken article (``األ جيرة``) or around one
+  letter (``ي جب``, ``عل ى``, ``ا لمشغل``).
 
 :data:`DAMAGE_PATTERNS` names each kind of damage that is still visible in a
 text, and :func:`damage_counts` counts them (to measure a repair).
@@ -94,7 +96,7 @@ _LI_HAMZA = re.compile(r"^([وف]?)أل(?=(?:حكام|حد|ن$|ي$|جل|سباب
 # Digits glued to the next Arabic word, and a comma or full stop that jumped before a number.
 # An article with its hamza-alef cut from the rest of the word by a space ("الأ جيرة"): no word is
 # "الأ" alone, so the two halves are one word.
-_DETACHED_ARTICLE = re.compile(rf"(?<!{_AR})([وفبكل]?ال[أإآ])[ \t]+(?={_AR})")
+_DETACHED_ARTICLE = re.compile(rf"(?<!{_AR})([وفبكل]?ال[أإآ]|ا(?=[ \t]+ل{_AR}))[ \t]+(?={_AR})")
 _DIGIT_THEN_LETTER = re.compile(rf"(\d%?)(?={_AR})")
 _COMMA_BEFORE_NUMBER = re.compile(r"([ \t])([،.])(\d[\d.,/]*%?)")
 _PAREN_SPACE = re.compile(r"\([ \t]+")
@@ -195,12 +197,39 @@ def _fix_word(match: re.Match) -> str:
     return _best_spelling(word)
 
 
+# A letter standing alone between two words: the PDF cut it from one of them (يج ب, ا لمشغل).
+# و is a word of its own; a letter before a bracket is a list label (البند ب ()).
+_STRAY_LETTER = re.compile(
+    rf"([{ARABIC_LETTERS}{TATWEEL}]*)([ \t]?)(?<![{ARABIC_LETTERS}{TATWEEL}])(?!و)([{ARABIC_LETTERS}])"
+    rf"(?![{ARABIC_LETTERS}{TATWEEL}])([ \t]?)(?![ \t]*[()])([{ARABIC_LETTERS}{TATWEEL}]*)"
+)
+
+# Words a letter may follow as a label of its own (البند ب).
+_LABELLED = frozenset({"البند", "بند", "البنود", "الفقرة", "فقرة", "الفقرات"})
+
+
+def _join_stray_letter(match: re.Match) -> str:
+    """Join a stray letter to the word it makes likelier (no more subword tokens than that word
+    alone; the word before it on a tie), or leave it where it is."""
+    before, space_before, letter, space_after, after = match.groups()
+    count = _tokenizer_count()
+    if before in _LABELLED:
+        return match.group(0)
+    options = []
+    if count is not None and len(before.replace(TATWEEL, "")) >= 2 and space_before:
+        options.append((count(before + letter) - count(before), 0, before + letter + space_after + after))
+    if count is not None and len(after.replace(TATWEEL, "")) >= 2 and space_after:
+        options.append((count(letter + after) - count(after), 1, before + space_before + letter + after))
+    best = min(options, default=None)
+    return best[2] if best is not None and best[0] <= 0 else match.group(0)
+
+
 def repair_arabic(text: str, use_lexicon: bool = True) -> str:
     """Repair PDF extraction damage in Arabic text, keeping it human-readable.
 
     :param text: the damaged text.
-    :param use_lexicon: also undo reversed ligatures inside words, guided by the
-        e5 tokenizer vocabulary (slower; off gives the safe rules only).
+    :param use_lexicon: also undo reversed ligatures inside words and join letters cut from
+        their word, guided by the e5 tokenizer vocabulary (slower; off gives the safe rules only).
     :returns: the repaired text.
     """
     if not text:
@@ -217,8 +246,13 @@ def repair_arabic(text: str, use_lexicon: bool = True) -> str:
         previous = text
         for pattern, repl in _SAFE_SEQUENCES:
             text = pattern.sub(repl, text)
-    text = _DETACHED_ARTICLE.sub(r"\1", text)
-    text = _WORD.sub(_fix_word if use_lexicon else (lambda m: _WORD_FIXES.get(m.group(0), m.group(0))), text)
+    fix_word = _fix_word if use_lexicon else (lambda m: _WORD_FIXES.get(m.group(0), m.group(0)))
+    # twice: a word fix can turn the half of a cut word into an article's half ("ا ألجير" -> "ا لأجير")
+    for _ in range(2):
+        text = _DETACHED_ARTICLE.sub(r"\1", text)
+        if use_lexicon:
+            text = _STRAY_LETTER.sub(_join_stray_letter, text)
+        text = _WORD.sub(fix_word, text)
     # dates first: their digits are still where the PDF put them
     text = _DATE_DAY_OUTSIDE.sub(r"\2 (\1 \3 \5)\4", text)
     text = _DATE_NO_DAY.sub(r"\1 (\2 \4)\3", text)

@@ -75,6 +75,23 @@ def test_real_article_cut_from_its_word_is_joined(shared_corpus):
     assert "الأجيرة" in repair_arabic(maternity)
 
 
+def test_real_stray_letters_are_joined_to_their_word(shared_corpus):
+    # "ي جب", "عل ى", "ا لمشغل": the PDF cut a letter from its word
+    stray = re.compile(r"(?<![\u0621-\u064a\u0640])(?!و)[\u0621-\u064a](?![\u0621-\u064a\u0640])")
+    contents = [p["content"] for _, p in _provisions(shared_corpus)]
+    damaged = [c for c in contents if re.search(r"(?<!\S)ي جب|عل ى(?!\S)|(?<!\S)ا لمشغل", c)]
+    assert len(damaged) >= 5, "expected real articles with a letter cut from its word"
+    for content in damaged:
+        fixed = repair_arabic(content)
+        assert not re.search(r"(?<!\S)ي جب|عل ى(?!\S)|(?<!\S)ا لمشغل", fixed), fixed
+    before = sum(len(stray.findall(repair_arabic(c, use_lexicon=False))) for c in contents)
+    after = sum(len(stray.findall(repair_arabic(c))) for c in contents)
+    # many stand-alone letters are list labels (أ) ب)) or abbreviations: most of the cut ones are joined
+    assert before - after >= 60, (before, after)
+    # a letter that labels an item stays on its own
+    assert repair_arabic("المشار إليه في البند ب أعلاه") == "المشار إليه في البند ب أعلاه"
+
+
 def test_repair_rules_on_own_examples():
     assert repair_arabic("الحد األدنى لألجر") == "الحد الأدنى للأجر"
     assert repair_arabic("فترة االختبار") == "فترة الاختبار"
