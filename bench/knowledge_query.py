@@ -7,12 +7,14 @@ Runs the dev set's questions (read only) through the full query pipeline
 in the same run, through the bare query embedding alone. Target: pipeline p50
 at most 1.5x one embedding's p50. Also times the embedding of the text the
 pipeline embeds (the question and its Arabic gloss, ``dense_query``), which is
-longer than the question: the rest of the pipeline's time is its own work.
+longer than the question: the rest of the pipeline's time is its own work. The
+three are timed in a random order for each question (fixed seed).
 Peak RSS (``ru_maxrss``) is printed after loading and after querying. Always exits 0.
 """
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import statistics
 import sys
@@ -52,16 +54,19 @@ def main() -> int:
     model.warm_up()
     kb.run("warm up")
     timings: dict[str, list[float]] = {"embed": [], "dense_query": [], "pipeline": []}
-    for i, q in enumerate(questions):
+    order = random.Random(0)
+    for q in questions:
         dense_query = expander.run(query=q)["dense_query"]
         runs = [
             ("embed", lambda: model._model.query(q)),
             ("dense_query", lambda: model._model.query(dense_query)),
             ("pipeline", lambda: kb.run(q)),
         ]
-        # interleaved, so all three see the same machine load, in turns: the embedder's threads
-        # are slower to start right after Python work, and no measure should always pay for that
-        for name, run in runs[i % 3 :] + runs[: i % 3]:
+        # interleaved, so all three see the same machine load, in a random order: an embedding
+        # right after other work (the pipeline's memory traffic, a pause) is slower than one right
+        # after another embedding, and no measure should always, or never, pay for that
+        order.shuffle(runs)
+        for name, run in runs:
             t0 = time.perf_counter()
             run()
             timings[name].append((time.perf_counter() - t0) * 1000)
