@@ -1,6 +1,6 @@
 """Benchmark: query latency (p50, p95) against one query embedding, and peak memory of a process holding the index.
 
-    INDEX_DIR=/tmp/h6-index .venv/bin/python bench/knowledge_query.py [--queries 60]
+    INDEX_DIR=var/index .venv/bin/python bench/knowledge_query.py [--queries 128]
 
 Runs the dev set's questions (read only) through the full query pipeline
 (``KnowledgeBase.run``: retrieval, fusion, ranking, answer extraction) and,
@@ -35,7 +35,7 @@ def _p(values: list[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--queries", type=int, default=128, help="how many dev-set questions (all 128 by default: fewer are noisy)")
     args = parser.parse_args()
 
     from knowledge.evaluation import DEVSET, load_questions
