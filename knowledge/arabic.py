@@ -94,9 +94,6 @@ _PROTECTED_STEMS = ("عمال",)
 _LI_HAMZA = re.compile(r"^([وف]?)أل(?=(?:حكام|حد|ن$|ي$|جل|سباب|غراض|ول|كثر|جراء|جير|جور|جر)\b)")
 
 # Digits glued to the next Arabic word, and a comma or full stop that jumped before a number.
-# An article with its hamza-alef cut from the rest of the word by a space ("الأ جيرة"): no word is
-# "الأ" alone, so the two halves are one word.
-_DETACHED_ARTICLE = re.compile(rf"(?<!{_AR})([وفبكل]?ال[أإآ]|ا(?=[ \t]+ل{_AR}))[ \t]+(?={_AR})")
 _DIGIT_THEN_LETTER = re.compile(rf"(\d%?)(?={_AR})")
 _COMMA_BEFORE_NUMBER = re.compile(r"([ \t])([،.])(\d[\d.,/]*%?)")
 _PAREN_SPACE = re.compile(r"\([ \t]+")
@@ -197,7 +194,11 @@ def _fix_word(match: re.Match) -> str:
     return _best_spelling(word)
 
 
-# A letter standing alone between two words: the PDF cut it from one of them (يج ب, ا لمشغل).
+# An article cut from the rest of its word by a space: with its hamza-alef ("الأ جيرة"), or its
+# alef alone before the lam ("ا لمشغل"). No word is "الأ" or "ا" alone, so the halves are one word.
+_DETACHED_ARTICLE = re.compile(rf"(?<!{_AR})([وفبكل]?ال[أإآ]|ا(?=[ \t]+ل{_AR}))[ \t]+(?={_AR})")
+
+# A letter standing alone between two words: the PDF cut it from one of them (يج ب, عل ى).
 # و is a word of its own; a letter before a bracket is a list label (البند ب ()).
 _STRAY_LETTER = re.compile(
     rf"([{ARABIC_LETTERS}{TATWEEL}]*)([ \t]?)(?<![{ARABIC_LETTERS}{TATWEEL}])(?!و)([{ARABIC_LETTERS}])"
@@ -213,12 +214,12 @@ def _join_stray_letter(match: re.Match) -> str:
     alone; the word before it on a tie), or leave it where it is."""
     before, space_before, letter, space_after, after = match.groups()
     count = _tokenizer_count()
-    if before in _LABELLED:
+    if count is None or before in _LABELLED:
         return match.group(0)
     options = []
-    if count is not None and len(before.replace(TATWEEL, "")) >= 2 and space_before:
+    if len(before.replace(TATWEEL, "")) >= 2 and space_before:
         options.append((count(before + letter) - count(before), 0, before + letter + space_after + after))
-    if count is not None and len(after.replace(TATWEEL, "")) >= 2 and space_after:
+    if len(after.replace(TATWEEL, "")) >= 2 and space_after:
         options.append((count(letter + after) - count(after), 1, before + space_before + letter + after))
     best = min(options, default=None)
     return best[2] if best is not None and best[0] <= 0 else match.group(0)
