@@ -8,7 +8,8 @@ Pure Python (stdlib + langdetect), no Rasa import, so it can be unit-tested alon
 The decision is taken in this order:
 
 1. an explicit request to change language ("in English please", "en français",
-   "بالعربية", "b darija", "bel 3arbia") wins;
+   "بالعربية", "b darija", "bel 3arbia") wins; naming a language is not one
+   ("I am learning French", "الإنجليزية مدينة");
 2. Arabic script means Arabic (MSA and Darija alike);
 3. Latin-script Darija ("Arabizi": digits used as letters, words such as bghit,
    n3ref, wach, dyali, verb shapes such as kan-khdem or jra-wni) means Arabic, also
@@ -16,7 +17,11 @@ The decision is taken in this order:
    carry the message: at least as many of them as French or English subjects,
    auxiliaries and question words ("f la société", "le montant" are borrowed
    nouns). A Darija greeting or thank-you alone does not make a French or English
-   sentence Arabic ("Salam, je voudrais...", "..., chokran");
+   sentence Arabic ("Salam, je voudrais...", "..., chokran"). Digits among letters
+   are Arabizi only in the shape of a word: ordinals ("3ème", "2nd"), units ("44h",
+   "m2"), numbers and codes ("COVID-19", "Internet2", "B2i") are not, and a word that
+   is Darija by its digits alone does not outvote the French or English words around
+   it ("Hours 9am - 11pm can be...");
 4. what is left is French or English: a small lexicon of very common words
    decides one- to three-word messages and any message where it is clear-cut;
    langdetect (restricted to ar/fr/en, fixed seed) decides the rest.
@@ -85,6 +90,7 @@ LATIN_LETTER_RE = re.compile(r"[a-zà-öø-ÿœæ]", re.IGNORECASE)
 
 # A Latin-script word, keeping digits (Arabizi) and apostrophes (j'ai, don't).
 LATIN_TOKEN_RE = re.compile(r"[a-z0-9à-öø-ÿœæ]+(?:['’][a-z0-9à-öø-ÿœæ]+)*")
+LATIN_TOKEN_RE_ANY_CASE = re.compile(LATIN_TOKEN_RE.pattern, re.IGNORECASE)
 ANY_TOKEN_RE = re.compile(r"\w+")
 
 # Words that say nothing about the language.
@@ -135,6 +141,8 @@ DARIJA_WORDS = frozenset(
     fhmt fhemt fhamt nfhem fhemti mchit nmchi mcha mchat mazal mazel baqi ba9i
     chi wahed wahd kolchi tani bach ila kan 7it
     dkhelt dkhel khrej khrejt nkhrej tkhelles ykhelles ntkhelles sifet
+    3la 3lik 3lih 3liha 3liya 3lina b3d ba3d m3ah m3aha m3ahom wa7ed wa7d l7a9 l7o9o9
+    ra9m sa3a khdama khddam khddama nkhdem bghaw bghawni
     """.split()
 )
 
@@ -179,21 +187,88 @@ DARIJA_VERB_RES = (
 )
 
 # Latin tokens mixing letters and digits that are not Arabizi.
-NOT_ARABIZI = frozenset({"mp3", "b2b", "b2c", "3g", "5g", "3d", "2d", "g7", "g20", "h24"})
+NOT_ARABIZI = frozenset(
+    {"mp3", "mp4", "b2b", "b2c", "p2p", "m2m", "w3c", "3g", "5g", "3d", "2d", "g7", "g20", "h24"}
+)
 ARABIZI_DIGITS = "235789"
+
+# French and English ordinals ("1er", "2e", "3ème", "2nd", "3rd", "21st"): a digit
+# followed by an ordinal ending is a number, never a letter of Arabizi.
+ORDINAL_RE = re.compile(
+    r"^\d+(?:er|re|ère|ere|e|è|ème|eme|éme|ième|ieme|em|nd|rd|st|th|d)s?$"
+)
+# A number followed by a unit ("44h", "2h", "20kg", "12dh", "5mad", "3km", "2pm"), and
+# area or volume units ("m2", "cm3"). Darija writes no word this way. "3am" (year)
+# and "9am" (he did) are Darija as well as clock times: the message decides (see
+# _darija_decision).
+UNIT_RE = re.compile(
+    r"^\d+(?:[.,]\d+)?(?:h|hr|hrs|mn|min|mins|s|sec|ms|m|km|cm|mm|kg|g|mg|t|l|ml|cl|"
+    r"dh|dhs|mad|dt|da|eur|usd|k|kb|ko|mo|go|gb|mb|tb|kw|kwh|j|x|ans|pm|am)$"
+    r"|^(?:m|cm|km|mm|dm)[23]$"
+)
+ARABIZI_AMBIGUOUS_UNITS = frozenset({"3am", "9am"})
+DIGIT_RUN_RE = re.compile(r"\d\d")
+VOWEL_RE = re.compile(r"[aeiouyàâäéèêëîïôöùûü]")
+INTERIOR_DIGIT_RE = re.compile(r"[^\W\d_]\d+[^\W\d_]")
+VOWELLESS_INTERIOR_DIGIT_RE = re.compile(r"[^\W\d_][3579][^\W\d_]")
 
 
 def _is_arabizi_token(token: str) -> bool:
-    """True for words like n3ref, ch7al, l9anon, 3afak: digits standing for letters."""
+    """True for words like n3ref, ch7al, l9anon, 3afak: digits standing for letters.
+
+    A digit stands for a letter inside a word that is otherwise spelt like one. Not
+    Arabizi (every one seen in French or English text taken for Darija): ordinals
+    ("3ème", "2nd"), numbers with a unit ("2h", "m2", "cm3"), numbers of two digits
+    or more ("37ème", "Ag37"), codes without a vowel that do not have the digit
+    between letters ("F3", "Q2", "mp3", "5th"), and a word with a version or serial
+    number after it ("Internet2", "Win7"): Arabizi puts 3, 7 or 9 at the end of a
+    word only after a vowel (sba7, l7a9, sway3). Codes known by their capitals
+    ("CANet3", "le B2i") are left out by the caller, who sees the original case.
+    """
     if token in NOT_ARABIZI or not token.isalnum():
+        return False
+    if ORDINAL_RE.match(token) or (UNIT_RE.match(token) and token not in ARABIZI_AMBIGUOUS_UNITS):
         return False
     letters = sum(ch.isalpha() for ch in token)
     digits = [ch for ch in token if ch.isdigit()]
-    return (
+    if not (
         letters >= 1
         and 1 <= len(digits) <= letters
         and all(d in ARABIZI_DIGITS for d in digits)
-    )
+    ):
+        return False
+    if DIGIT_RUN_RE.search(token):
+        return False
+    interior = bool(INTERIOR_DIGIT_RE.search(token))
+    # Vowel-less Arabizi (b3d, l9t3, n9dr) has a consonant digit between letters; 2
+    # (hamza) comes with a vowel (so2al, 2ana), so "h2g2" or "p2p" is a code.
+    if not VOWEL_RE.search(token) and not VOWELLESS_INTERIOR_DIGIT_RE.search(token):
+        return False
+    if not interior and token[-1].isdigit() and not VOWEL_RE.match(token[-2]):
+        return False
+    return True
+
+
+def _code_tokens(text: str) -> frozenset:
+    """Tokens with a digit that are written as codes or names, not as Arabizi: with a
+    capital inside them ("CANet3", "H2G2", "COVID19", "4G"), or capitalised inside a
+    sentence ("le B2i", "les ions Cu2+"); Arabizi is typed in small letters. A
+    message typed all in capitals ("CH7AL SMIG") keeps its words."""
+    letters = LATIN_LETTER_RE.findall(text)
+    if letters and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters):
+        return frozenset()
+    codes = set()
+    for match in LATIN_TOKEN_RE_ANY_CASE.finditer(text):
+        token = match.group()
+        if not any(ch.isdigit() for ch in token) or token.islower() or token.isdigit():
+            continue
+        i = match.start() - 1
+        while i >= 0 and text[i].isspace():
+            i -= 1
+        sentence_start = i < 0 or text[i] in ".!?:;"
+        if any(ch.isupper() for ch in token[1:]) or not sentence_start:
+            codes.add(token.lower())
+    return frozenset(codes)
 
 
 # --------------------------------------------------------------------------
@@ -244,6 +319,9 @@ FRENCH_ELISION_RE = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]")
 
 ENGLISH_CONTRACTION_RE = re.compile(r"['’](?:s|t|m|re|ve|ll|d)$")
 FRENCH_ACCENT_RE = re.compile(r"[éèêëàâîïôûùüçœ]")
+# Ordinals say which language the number is written in ("1er mai", "the 1st of May").
+FRENCH_ORDINAL_RE = re.compile(r"^\d+(?:er|re|ère|e|ème|eme|ième|ieme)s?$")
+ENGLISH_ORDINAL_RE = re.compile(r"^\d*(?:1st|2nd|3rd|\dth)$")
 
 # Subjects, auxiliaries and question words: the words that carry a request. French
 # or English nouns borrowed into a Darija sentence ("f la société", "le montant")
@@ -297,30 +375,95 @@ def _name_pattern(language: str, preposition_required: bool) -> re.Pattern:
 LANGUAGE_MENTIONS = {lang: _name_pattern(lang, False) for lang in LANGUAGES}
 LANGUAGE_REQUESTS = {lang: _name_pattern(lang, True) for lang in LANGUAGES}
 
-# Words that turn a language name into a request ("answer in", "parle", "3afak").
-SWITCH_CUES_LATIN = frozenset(
+# "in English please", "svp en français", "بالعربية من فضلك": a "please" right next to
+# "in <language>" asks for it, whatever follows ("in French please, what is the SMIG?");
+# one further away may belong to another request ("could you please tell me whether my
+# contract must be written in Arabic?").
+_POLITE = (
+    r"(?:\b(?:please|pls|plz|svp|stp|s['’]il (?:vous|te) pla[iî]t|3afak|afak)\b"
+    r"|من فضلك|رجاء|لو سمحت|عافاك)"
+)
+POLITE_REQUESTS = {
+    lang: re.compile(
+        rf"(?:{pattern.pattern})[\s,]*{_POLITE}|{_POLITE}[\s,]*(?:{pattern.pattern})"
+    )
+    for lang, pattern in LANGUAGE_REQUESTS.items()
+}
+
+# Verbs that ask the assistant to answer in a language ("answer", "parle", "hder").
+SWITCH_VERBS_LATIN = frozenset(
     """
-    please pls plz speak talk answer reply respond write switch change use language
-    svp stp plait plaît parle parler parlez parles réponds répondre repondre reponds
-    répondez repondez écris ecris écrivez ecrivez passe passez utilise langue
-    3afak afak hder hdr hdar hdri tkellem tkalem tkalam jaweb jawbni jawebni kteb ktb
+    speak talk answer reply respond write switch change use language
+    parle parler parlez parles réponds répondre repondre reponds répondez repondez
+    écris ecris écrivez ecrivez écrire ecrire passe passez passer utilise utilisez langue
+    hder hdr hdar hdri nhder nhdr nhdar tkellem tkalem tkalam ntkellem jaweb jawbni
+    jawebni kteb ktb
     """.split()
 )
-SWITCH_CUES_ARABIC = (
-    "من فضلك", "رجاء", "لو سمحت", "تكلم", "تحدث", "أجب", "اجب", "جاوب", "تجاوب",
-    "اكتب", "كلمني", "هضر", "عافاك", "باللغة", "لغة",
+SWITCH_VERBS_ARABIC = (
+    "تكلم", "تحدث", "أجب", "اجب", "جاوب", "تجاوب", "اكتب", "كتب", "كلمني", "هضر",
+    "باللغة", "لغة", "الرد",
 )
-SHORT_REQUEST_MAX_WORDS = 4
+POLITE_WORDS_LATIN = frozenset("please pls plz svp stp plait plaît 3afak afak".split())
+SWITCH_CUES_LATIN = SWITCH_VERBS_LATIN | POLITE_WORDS_LATIN
+
+# Everything else a request may be made of, around the language name: pronouns,
+# the framing of a question ("can you", "est-ce que", "wach t9der", "هل يمكنك"),
+# prepositions and courtesy. A message made only of these and one language name is
+# a request ("English", "vous parlez français ?", "هل تتحدث العربية؟"); a word
+# outside them ("English is a city", "I am learning French", "الإنجليزية مدينة")
+# makes it a statement about the language.
+REQUEST_WORDS_LATIN = SWITCH_CUES_LATIN | frozenset(
+    """
+    in en b bi bel bl f fel fl to into with now only just from on the me us i you u we
+    can could would will do does let lets let's want prefer continue go back ok okay
+    yes sure thanks thank hi hello
+    tu vous moi nous je on peux peut pouvez pourriez pourrais veux voudrais voulez
+    préfère prefere préférerais est ce que qu s il vous plait maintenant seulement
+    uniquement le la l avec continuer continuez merci oui bonjour désormais
+    m3aya m3ana m3ak m3a wach momkin mumkin momkine mumkine t9der tqder n9der nqder
+    bghit bghina kathder kathdar kathdr kat3ref ta3ref t3ref lia liya lina li daba ghir
+    ana salam safi
+    """.split()
+)
+ARABIC_REQUEST_WORDS = frozenset(
+    """
+    من فضلك فضلكم رجاء لو سمحت سمحتي عافاك عافاكم هل واش ممكن يمكنك يمكن تقدر رد الرد
+    معي معايا معانا ليا لي لنا بغيت أريد اريد أفضل افضل فقط غير دابا الآن الان شكرا
+    اللغة باللغة لغة أنا انا تعرف كتعرف أتكلم اتكلم نتكلم نهضر السلام سلام مرحبا
+    """.split()
+)
+# Verb stems that carry pronouns and prefixes in Arabic script (تجاوبني, كتهضر, أجبني).
+ARABIC_REQUEST_STEMS = ("تكلم", "تحدث", "أجب", "اجب", "جاوب", "كتب", "كلم", "هضر", "يمكن")
 CUED_REQUEST_MAX_WORDS = 12
+
+
+def _is_request_word(word: str) -> bool:
+    if word in REQUEST_WORDS_LATIN or word in ARABIC_REQUEST_WORDS:
+        return True
+    if not ARABIC_LETTER_RE.match(word):
+        return False
+    if len(word) == 1 or (word[0] in "وف" and word[1:] in ARABIC_REQUEST_WORDS):
+        return True  # a clitic left by the name ("فالعربية"), "وشكرا"
+    return any(stem in word for stem in ARABIC_REQUEST_STEMS)
 
 
 def _explicit_switch(text: str) -> Optional[str]:
     """The language the user asks for, if the message is a request to switch.
 
-    A short message naming one language is a request ("English", "b darija 3afak").
-    A longer one must say "in <language>" and contain a cue such as "please",
-    "answer" or "répondez" ("can you answer me in French please"), so that
-    "must the contract be written in Arabic?" is not taken for one.
+    Naming a language is not enough: "الإنجليزية مدينة", "I am learning French" or
+    "la langue arabe est belle" talk about a language. A message is a request when
+
+    * besides one language name, all its words are request words ("English",
+      "English please", "vous parlez français ?", "b darija 3afak", "هل تتحدث
+      العربية؟", "can you answer in French?");
+    * or, in twelve words at most, it says "in <language>" ("en français", "b darija",
+      "بالعربية") with a verb such as "answer", "répondez" or "أجب" ("answer in
+      English, I do not read Arabic well"), or with a "please" right next to it ("in
+      French please, what is the SMIG?").
+
+    So "must the contract be written in Arabic?" and "please, what are the rules in
+    French law?" are not requests.
     """
     lowered = text.lower()
     named = [lang for lang, pattern in LANGUAGE_MENTIONS.items() if pattern.search(lowered)]
@@ -332,16 +475,17 @@ def _explicit_switch(text: str) -> Optional[str]:
     else:
         return None
     words = ANY_TOKEN_RE.findall(lowered)
-    if len(words) <= SHORT_REQUEST_MAX_WORDS:
+    if len(words) > CUED_REQUEST_MAX_WORDS:
+        return None
+    rest = LANGUAGE_MENTIONS[language].sub(" ", lowered)
+    if all(_is_request_word(word) for word in ANY_TOKEN_RE.findall(rest)):
         return language
-    has_cue = any(word in SWITCH_CUES_LATIN for word in words) or any(
-        cue in lowered for cue in SWITCH_CUES_ARABIC
+    if not LANGUAGE_REQUESTS[language].search(lowered):
+        return None
+    has_verb = any(word in SWITCH_VERBS_LATIN for word in words) or any(
+        verb in lowered for verb in SWITCH_VERBS_ARABIC
     )
-    if (
-        has_cue
-        and len(words) <= CUED_REQUEST_MAX_WORDS
-        and LANGUAGE_REQUESTS[language].search(lowered)
-    ):
+    if has_verb or POLITE_REQUESTS[language].search(lowered):
         return language
     return None
 
@@ -415,16 +559,27 @@ def _is_darija_verb(word: str) -> bool:
     )
 
 
-def _is_darija_content_word(word: str) -> bool:
+def _is_darija_content_word(word: str, codes: frozenset = frozenset()) -> bool:
     return (
         word in STRONG_DARIJA_WORDS
-        or (_is_arabizi_token(word) and word not in DARIJA_COURTESY_WORDS)
+        or (_is_arabizi_token(word) and word not in DARIJA_COURTESY_WORDS and word not in codes)
         or bool(DARIJA_NEGATION_RE.match(word))
         or _is_darija_verb(word)
     )
 
 
-def _darija_decision(words: List[str], arabic_words: List[str]) -> Optional[str]:
+def _is_shape_only(word: str) -> bool:
+    """A Darija content word known by its digits alone, not by the lexicon or a verb shape."""
+    return (
+        word not in STRONG_DARIJA_WORDS
+        and not DARIJA_NEGATION_RE.match(word)
+        and not _is_darija_verb(word)
+    )
+
+
+def _darija_decision(
+    words: List[str], arabic_words: List[str], codes: frozenset = frozenset()
+) -> Optional[str]:
     """Return a reason when the message reads as Darija, else None.
 
     `words` are the Latin words; `arabic_words` the Arabic-script words of a mostly
@@ -433,13 +588,21 @@ def _darija_decision(words: List[str], arabic_words: List[str]) -> Optional[str]
     words. A greeting or a thank-you in Darija only decides a message that has no
     French or English carrier ("merci bzaf", "salam").
     """
-    content = sum(1 for w in words if _is_darija_content_word(w))
-    content += sum(
+    lexical = sum(1 for w in words if _is_darija_content_word(w, codes) and not _is_shape_only(w))
+    lexical += sum(
         1
         for first, second in zip(words, words[1:])
         if first == "ma" and DARIJA_NEGATED_VERB_RE.match(second)
     )
-    content += sum(1 for w in arabic_words if w not in ARABIC_COURTESY_WORDS)
+    lexical += sum(1 for w in arabic_words if w not in ARABIC_COURTESY_WORDS)
+    # Words that are Darija only by their shape (a digit among letters, such as
+    # "y3tini" or "9ra") are the one kind of evidence that French and English text
+    # also produces (codes, times: "9am", "boto3"). Alone, they decide only when
+    # they are at least as many as the French or English words of the message.
+    shape = sum(1 for w in words if _is_darija_content_word(w, codes) and _is_shape_only(w))
+    if not lexical and shape and shape < max(_lexicon_counts(words)):
+        shape = 0
+    content = lexical + shape
     courtesy = sum(1 for w in words if w in DARIJA_COURTESY_WORDS)
     courtesy += sum(1 for w in arabic_words if w in ARABIC_COURTESY_WORDS)
     weak = sum(1 for w in words if w in WEAK_DARIJA_WORDS)
@@ -458,9 +621,18 @@ def _lexicon_counts(words: List[str]) -> Tuple[int, int]:
     """How many words look French, how many look English."""
     french = english = 0
     for word in words:
-        if word in FRENCH_WORDS or FRENCH_ELISION_RE.match(word) or FRENCH_ACCENT_RE.search(word):
+        if (
+            word in FRENCH_WORDS
+            or FRENCH_ELISION_RE.match(word)
+            or FRENCH_ACCENT_RE.search(word)
+            or FRENCH_ORDINAL_RE.match(word)
+        ):
             french += 1
-        elif word in ENGLISH_WORDS or ENGLISH_CONTRACTION_RE.search(word):
+        elif (
+            word in ENGLISH_WORDS
+            or ENGLISH_CONTRACTION_RE.search(word)
+            or ENGLISH_ORDINAL_RE.match(word)
+        ):
             english += 1
     return french, english
 
@@ -503,7 +675,7 @@ def identify(text: Optional[str], switch_requests: bool = True) -> LanguageGuess
     if not words:
         return _unsure("neutral-words")
 
-    darija = _darija_decision(words, ARABIC_WORD_RE.findall(text))
+    darija = _darija_decision(words, ARABIC_WORD_RE.findall(text), _code_tokens(text))
     if darija:
         return _sure(ARABIC, darija)
 

@@ -242,3 +242,118 @@ def test_switch_requests_can_be_read_for_the_language_they_are_written_in(text, 
     guess = identify(text, switch_requests=False)
     assert guess.reason != "switch-request"
     assert guess.language == written_in
+
+
+# --------------------------------------------------------------------------
+# Numbers are not Arabizi (issue: French or English with an ordinal, a unit or a
+# code was answered in Arabic)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("salaire du 3ème mois", "fr"),
+        ("Mon 2ème contrat CDD", "fr"),
+        ("Licenciement pendant la 2e année", "fr"),
+        ("C'est mon 3eme arrêt maladie", "fr"),
+        ("surface de 20 m2 pour le local", "fr"),
+        ("1er mai", "fr"),  # the ordinal says French
+        ("44h par semaine", "fr"),
+        ("CDD de 12 mois", "fr"),
+        ("2h du matin", "fr"),
+        ("Qui était le 37ème président des États-Unis ?", "fr"),
+        ("Pour obtenir le B2i il faut valider 3 modules", "fr"),
+        ("Le colis pèse 25 kg, il coûte 120 DH", "fr"),
+        ("My 3rd payslip is missing", "en"),
+        ("Overtime on the 2nd shift", "en"),
+        ("the 1st of May", "en"),
+        ("I was fired on the 21st of March", "en"),
+        ("My 4th contract in 5 years", "en"),
+        ("Hours 7 days a week 9am - 11pm", "en"),
+        ("The CANet3 network uses the 3rd link", "en"),
+    ],
+)
+def test_ordinals_units_and_codes_are_not_darija(text, language):
+    guess = assert_sure(text, language)
+    assert guess.reason != "darija-latin"
+
+
+@pytest.mark.parametrize(
+    "text", ["Internet2", "art. 231", "4G", "COVID-19", "H2G2", "cm3", "Win7", "5th", "3rd"]
+)
+def test_a_code_or_a_number_alone_is_not_darija(text):
+    guess = identify(text)
+    assert guess.reason != "darija-latin", f"{text!r}: {guess}"
+    assert not (guess.confident and guess.language == "ar"), f"{text!r}: {guess}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ch7al smig daba?",
+        "3afak bghit n3ref",
+        "wach 3andi l7a9 f congé",
+        "khdmt 3 snin",
+        "9ra",
+        "m3a",
+        "l9anon",
+        "ana khddam f l'agriculture, ch7al l'SMAG?",
+        "khdemt 44h f simana w ma khlsonich",  # a unit inside Darija
+        "lpatron khlesni 2000 dh f chhar",
+        "wach 1er mai kaytkhlles?",  # an ordinal inside Darija
+        "Ch7al kaykhlsou f sa3a?",  # capital at the start of the message
+        "CH7AL SMIG DABA",  # typed in capitals
+        "2ana 5dam f l9t3 lfla7i",  # 2 = hamza, 5 = kh, vowel-less l9t3
+        "y3tik saha",
+    ],
+)
+def test_arabizi_with_digits_is_still_darija(text):
+    assert_sure(text, "ar")
+
+
+# --------------------------------------------------------------------------
+# Only a request switches the language
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الإنجليزية مدينة",
+        "la langue française est belle",
+        "la langue arabe est belle",
+        "I am learning French",
+        "English is hard",
+        "français ou anglais, c'est pareil",
+        "Is the contract in French?",
+        "Please, what are the rules in French law?",
+        "Could you please tell me whether my contract must be written in Arabic?",
+        "Comment dit-on congé en français ?",
+    ],
+)
+def test_talking_about_a_language_is_not_a_switch(text):
+    guess = identify(text)
+    assert guess.reason != "switch-request", f"{text!r}: {guess}"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("in English please", "en"),
+        ("répondez en français", "fr"),
+        ("بالعربية من فضلك", "ar"),
+        ("b darija 3afak", "ar"),
+        ("can you answer in French?", "fr"),
+        ("parle moi en arabe", "ar"),
+        ("do you speak English?", "en"),
+        ("vous parlez français ?", "fr"),
+        ("هل تتحدث العربية؟", "ar"),
+        ("in French please, what is the minimum wage?", "fr"),
+        ("svp en anglais, c'est quoi le SMIG ?", "en"),
+        ("in English pls bro", "en"),
+    ],
+)
+def test_requests_switch(text, language):
+    guess = assert_sure(text, language)
+    assert guess.reason == "switch-request"

@@ -183,3 +183,24 @@ def test_every_response_has_one_variation_per_language(domain):
             assert condition["type"] == "slot" and condition["name"] == "language", name
             languages.append(condition["value"])
         assert sorted(languages) == sorted(LANGUAGES), name
+
+
+def test_numbers_and_talk_about_languages_do_not_switch_the_slot(domain, detector):
+    """An ordinal or a unit is not Arabizi, and naming a language is not asking for it."""
+    tracker = DialogueStateTracker.from_events("user", [], slots=domain.slots)
+    _user_turn(tracker, domain, detector, "الإنجليزية مدينة", "ask_question")
+    assert tracker.get_slot("language") == "ar"
+
+    _user_turn(tracker, domain, detector, "Bonjour", "greet")
+    for text in ["salaire du 3ème mois", "surface de 20 m2 pour le local", "2h du matin",
+                 "français ou anglais, c'est pareil", "la langue arabe est belle", "4G"]:
+        _user_turn(tracker, domain, detector, text, "ask_question")
+        assert tracker.get_slot("language") == "fr", text
+
+    _user_turn(tracker, domain, detector, "My 3rd payslip is missing", "ask_question")
+    assert tracker.get_slot("language") == "en"
+    _user_turn(tracker, domain, detector, "I am learning French", "ask_question")
+    assert tracker.get_slot("language") == "en"
+
+    _user_turn(tracker, domain, detector, "parle moi en arabe", "switch_language")
+    assert tracker.get_slot("language") == "ar"
