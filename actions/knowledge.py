@@ -76,13 +76,20 @@ class ActionAnswerQuestion(Action):
                 json_message=fallback_outcome("knowledge_unavailable", language),
             )
             return []
-        reply = compose_reply(result, language)
+        reply = compose_reply(result, language, question)
         if reply is None:  # below the confidence threshold: never guess, offer a person
-            dispatcher.utter_message(
-                text=message("no_answer", language),
-                buttons=[{"title": message("talk_to_agent", language), "payload": "/request_human"}],
-                json_message=fallback_outcome("low_confidence", language),
-            )
+            agent = [{"title": message("talk_to_agent", language), "payload": "/request_human"}]
+            if (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope":
+                # nothing in the texts, and the NLU found it off-topic: say what the assistant does
+                dispatcher.utter_message(
+                    response="utter_out_of_scope", buttons=agent,
+                    json_message=fallback_outcome("out_of_scope", language),
+                )
+            else:
+                dispatcher.utter_message(
+                    text=message("no_answer", language), buttons=agent,
+                    json_message=fallback_outcome("low_confidence", language),
+                )
             return []
         dispatcher.utter_message(
             text=reply.text, json_message={"sources": reply.sources, "language": language}
