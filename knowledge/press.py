@@ -8,9 +8,21 @@ part, the first line of the article. Its source URL follows the headline
 (sometimes wrapped over two lines). A wire-agency signature such as
 ``(12/04/2021)ومع`` or ``(MAP)`` also closes an article.
 
+A line giving the outlet, the date and the site (``PJD   12-04-2021  www.pjd.ma``)
+opens an article too. Each article's title is its headline: the capitalised
+lines before its URL (a lede in small letters is body text), or in the Arabic
+part the lines before its URL, or a short first line. Its source is the outlet
+named by the URL's host (``mapexpress.ma`` -> MAP Express, see :data:`OUTLETS`)
+and the date the text gives (that line, the agency signature, a date in the
+URL), in ``meta["citation"]`` (``MAP Express, 12/04/2021``), ``outlet`` and
+``published`` (ISO). Arabic lines that came out in visual order are put back in
+reading order first (:func:`knowledge.arabic.repair_visual_order`).
+
 Near-duplicates (the same dispatch reprinted) are found by the Jaccard
 similarity of word 3-shingles on the normalised text; each group keeps its
-longest article, and the other outlets' URLs go to ``meta["alternate_urls"]``.
+longest article that names its source (its URL), and the other outlets' URLs go
+to ``meta["alternate_urls"]``. An article without a headline of its own takes
+its group's.
 
 >>> review = (" PLUS DE 3 MILLIONS DE SALARIÉS AIDÉS\\nhttps://a.example/x\\n\\nLe ministre a indiqué lundi.\\n"
 ...           " LES SALARIÉS AIDÉS\\nhttps://b.example/y\\n\\nLe ministre a indiqué lundi.\\n")
@@ -26,15 +38,55 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from knowledge.arabic import arabic_ratio, normalize_arabic
+from knowledge.arabic import arabic_ratio, normalize_arabic, repair_visual_order, visual_order_damaged
 
 # A URL alone on its line (outlets' links), and the end of a URL wrapped onto the next line.
 _URL_LINE = re.compile(r"^\s*((?:https?://|www\.)\S+)\s*$")
 _URL_TAIL = re.compile(r"^\s*([\w\-./%?=&#]+/?)\s*$")
 # Wire-agency signature that closes an article: "(12/04/2021)ومع", "(MAP)", "ومع".
 _AGENCY_SIGNATURE = re.compile(r"^\s*(?:\(\s*\d{1,2}/\d{1,2}/\d{4}\s*\)\s*)?(?:ومع|\(?MAP\)?)\s*$")
+# A line naming the outlet, the date and the site: " PJD   12-04-2021  www.pjd.ma ".
+_DATE = r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d\d)(?!\d)"
+_DATELINE = re.compile(rf"^\s*(?:(\S.{{0,40}}?)\s+)?{_DATE}\s+(?:https?://|www\.)\S+\s*$")
+_SIGNATURE_DATE = re.compile(rf"^\s*\(\s*{_DATE}\s*\)")
+# A date in a URL: /2021/04/12/ or -20210412/.
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)(?:/|$)|[-_/]((?:19|20)\d\d)(\d\d)(\d\d)/?$")
 # How many non-blank lines after the start the headline and its URL may take.
 _HEADLINE_LINES = 8
+# An Arabic article without a URL: its first line is its headline when it is that short and
+# does not end a sentence (a body line runs to the margin).
+_SHORT_HEADLINE = 70
+
+# The outlets of the ministry's press reviews, by the host of their URLs (a subdomain such as
+# www. or m. is dropped first). Another host names its outlet by its domain ("example.org" -> "Example").
+OUTLETS = {
+    "mapexpress.ma": "MAP Express",
+    "map.ma": "MAP",
+    "maroc.ma": "Maroc.ma",
+    "lesiteinfo.com": "Le Site info",
+    "2m.ma": "2M",
+    "lematin.ma": "Le Matin",
+    "medias24.com": "Médias24",
+    "lereporter.ma": "Le Reporter",
+    "maroc-hebdo.press.ma": "Maroc Hebdo",
+    "perspectivesmed.com": "Perspectives Med",
+    "challenge.ma": "Challenge",
+    "aujourdhui.ma": "Aujourd'hui le Maroc",
+    "le360.ma": "Le360",
+    "telecontact.ma": "Telecontact",
+    "fnh.ma": "Finances News Hebdo",
+    "pjd.ma": "PJD",
+    "24saa.ma": "24 Saa",
+    "almaghribi.ma": "Al Maghribi",
+    "hespress.com": "Hespress",
+    "leconomiste.com": "L'Economiste",
+    "lavieeco.com": "La Vie éco",
+    "yabiladi.com": "Yabiladi",
+    "h24info.ma": "H24info",
+    "alyaoum24.com": "Alyaoum24",
+    "barlamane.com": "Barlamane",
+    "hibapress.com": "Hibapress",
+}
 _WORD = re.compile(r"\w+")
 
 SHINGLE_SIZE = 3
@@ -45,10 +97,53 @@ DUPLICATE_THRESHOLD = 0.4
 class Article:
     """One article of a press review."""
 
-    title: str
+    title: str  # its headline ("" when it has none)
     url: str
     text: str
     urls: list[str] = field(default_factory=list)  # every URL found in the article
+    outlet: str = ""  # named by the URL's host, or by its dateline
+    published: str = ""  # ISO date, when the text gives one
+
+    @property
+    def citation(self) -> str:
+        """The article's source line: outlet and date (``MAP Express, 12/04/2021``), or what the text gives of them."""
+        date = "/".join(reversed(self.published.split("-"))) if self.published else ""
+        return ", ".join(part for part in (self.outlet, date) if part)
+
+
+def outlet_of(url: str) -> str:
+    """The outlet a URL's host names (:data:`OUTLETS`), else the host's domain, capitalised.
+
+    >>> outlet_of("http://www.mapexpress.ma/actualite/x/")
+    'MAP Express'
+    >>> outlet_of("https://m.2m.ma/fr/news/x")
+    '2M'
+    >>> outlet_of("https://news.example.org/a")
+    'Example'
+    """
+    host = re.sub(r"^(?:https?://)?", "", url or "").split("/")[0].split(":")[0].lower()
+    if not host:
+        return ""
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        if ".".join(labels[i:]) in OUTLETS:
+            return OUTLETS[".".join(labels[i:])]
+    domain = labels[-2] if len(labels) >= 2 else labels[0]
+    return domain[:1].upper() + domain[1:]
+
+
+def _iso(day: str, month: str, year: str) -> str:
+    if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
+        return ""
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _url_date(url: str) -> str:
+    m = _URL_DATE.search(url or "")
+    if not m:
+        return ""
+    year, month, day = m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)
+    return _iso(day, month, year)
 
 
 def _is_headline(line: str) -> bool:
@@ -65,6 +160,8 @@ def _starts_article(lines: list[str], i: int) -> bool:
     line = lines[i]
     if i == 0:
         return bool(line.strip())
+    if _DATELINE.match(line):
+        return True
     if not re.match(r"^ \S", line) or not lines[i - 1].strip():
         return False
     # the line after a capitalised headline is its body, not a new article
@@ -96,16 +193,49 @@ def _urls(lines: list[str]) -> list[tuple[int, int, str]]:
 
 
 def _title(lines: list[str], url_start: int | None) -> str:
-    head = [ln.strip() for ln in lines[: url_start if url_start is not None else len(lines)] if ln.strip()]
-    if url_start is None:
-        # no URL near the top: the capitalised lines at the start, or the first line
+    """The headline: the capitalised lines at the start (a lede in small letters is not part of
+    it; without capitals, the first line before the URL); in Arabic, which has no case, the lines
+    before the URL, or without a URL a short first line. A dateline, and a line with fewer than
+    two letters (a stray haraka), are no part of it. ``""`` when the article has no headline."""
+    head = [
+        ln.strip()
+        for ln in lines[: url_start if url_start is not None else len(lines)]
+        if sum(c.isalpha() for c in ln) >= 2 and not _DATELINE.match(ln)
+    ]
+    if not head:
+        return ""
+    if arabic_ratio(head[0]) >= 0.5:
+        if url_start is None:
+            first = head[0]
+            head = [first] if len(first) <= _SHORT_HEADLINE and not first.endswith((".", ":", "،")) else []
+    else:
         caps = []
         for ln in head:
             if not _is_headline(ln) or arabic_ratio(ln) >= 0.5:
                 break
             caps.append(ln)
-        head = caps or head[:1]
+        # a headline in small letters right before its URL is still the headline
+        head = caps or (head[:1] if url_start is not None else [])
     return " ".join(head[:_HEADLINE_LINES])[:200]
+
+
+def _source(segment: list[str], url: str) -> tuple[str, str]:
+    """``(outlet, ISO date)`` of an article: the outlet from its URL's host or its dateline, the date
+    from its dateline, its agency signature (``(12/04/2021)ومع``) or its URL."""
+    outlet, published = outlet_of(url) if url else "", ""
+    for ln in segment:
+        dateline = _DATELINE.match(ln)
+        if dateline:
+            outlet = outlet or (dateline.group(1) or "").strip()
+            published = _iso(*dateline.group(2, 3, 4))
+            break
+    if not published:
+        for ln in segment:
+            signature = _SIGNATURE_DATE.match(ln)
+            if signature and _AGENCY_SIGNATURE.match(ln):
+                published = _iso(*signature.group(1, 2, 3))
+                break
+    return outlet, published or _url_date(url)
 
 
 def _clean(lines: list[str]) -> str:
@@ -121,23 +251,35 @@ def split_press_review(text: str) -> list[Article]:
     starts = sorted(set(starts))
     if not starts:
         return []
+    # decided over the whole review: a short article may show no sign of it of its own
+    visual_order = visual_order_damaged(text)
     articles: list[Article] = []
     for start, end in zip(starts, starts[1:] + [len(lines)]):
         segment = lines[start:end]
         if not any(ln.strip() for ln in segment):
             continue
+        # Arabic lines whose numbers came out in visual order, read in order again
+        segment = repair_visual_order("\n".join(segment), damaged=visual_order).split("\n")
         urls = _urls(segment)
         nonblank = [k for k, ln in enumerate(segment) if ln.strip()]
         near_top = set(nonblank[: _HEADLINE_LINES + 1])
         top_url = next(((a, b, u) for a, b, u in urls if a in near_top), None)
         url_lines = {k for a, b, _ in urls for k in range(a, b + 1)}
-        body = [ln for k, ln in enumerate(segment) if k not in url_lines and not _AGENCY_SIGNATURE.match(ln)]
+        body = [
+            ln
+            for k, ln in enumerate(segment)
+            if k not in url_lines and not _AGENCY_SIGNATURE.match(ln) and not _DATELINE.match(ln)
+        ]
+        url = top_url[2] if top_url else (urls[0][2] if urls else "")
+        outlet, published = _source(segment, url)
         articles.append(
             Article(
                 title=_title(segment, top_url[0] if top_url else None),
-                url=top_url[2] if top_url else (urls[0][2] if urls else ""),
+                url=url,
                 text=_clean(body),
                 urls=list(dict.fromkeys(u for _, _, u in urls)),
+                outlet=outlet,
+                published=published,
             )
         )
     # Counted once the empty ones are gone: a headline and a link alone are no article.
@@ -145,6 +287,14 @@ def split_press_review(text: str) -> list[Article]:
     if sum(1 for a in articles if a.url) < 2:
         return []
     return articles
+
+
+def _lead(text: str, limit: int = 80) -> str:
+    """The first sentence of an article that has no headline anywhere, cut on a word within ``limit`` characters."""
+    first = re.split(r"(?<=[.!?؟])\s", " ".join(text.split()), maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip("،,;:") + "…"
 
 
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[tuple[str, ...]]:
@@ -185,9 +335,11 @@ class PressReviewSplitter:
 
     Documents that are not press reviews (see :func:`split_press_review`) pass
     unchanged. Each article Document gets ``title`` (its headline), ``url``
-    (its outlet's URL), ``alternate_urls`` (the URLs of the reprints collapsed
-    into it), ``duplicates`` (how many were collapsed) and ``article`` (its
-    position in the review), on top of the review's own metadata.
+    (its outlet's URL), ``citation`` (its source line: outlet and date, as far as
+    the text gives them), ``outlet``, ``published`` (ISO date or ``""``),
+    ``alternate_urls`` (the URLs of the reprints collapsed into it),
+    ``duplicates`` (how many were collapsed) and ``article`` (its position in
+    the review), on top of the review's own metadata.
 
     Usage example:
     ```python
@@ -229,16 +381,22 @@ class PressReviewSplitter:
             stats["reviews"] += 1
             stats["articles"] += len(articles)
             for group in group_near_duplicates([a.text for a in articles], self.threshold):
-                keep = max(group, key=lambda i: len(articles[i].text))
+                # the longest copy that names its source
+                keep = max(group, key=lambda i: (bool(articles[i].url), len(articles[i].text)))
                 article = articles[keep]
                 others = [u for i in group for u in articles[i].urls if u != article.url]
+                # a copy without a headline of its own (a page whose header was an image) takes its story's
+                headline = article.title or next((articles[i].title for i in group if articles[i].title), "")
                 meta = dict(doc.meta)
                 meta.update(
-                    title=article.title or meta.get("title", ""),
+                    title=headline or _lead(article.text) or meta.get("title", ""),
                     url=article.url,
                     alternate_urls=list(dict.fromkeys(others)),
                     duplicates=len(group) - 1,
                     article=keep + 1,
+                    citation=article.citation,
+                    outlet=article.outlet,
+                    published=article.published,
                 )
                 stats["collapsed"] += len(group) - 1
                 out.append(Document(content=article.text, meta=meta))
