@@ -24,7 +24,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge bench-load eval-knowledge clean
+.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge bench-load eval-knowledge eval-answers fit-knowledge clean
 
 help:
 	@echo "make run    set everything up, then start Rasa, the action server and the API"
@@ -105,6 +105,14 @@ bench-load: setup model index test-deps
 eval-knowledge: setup index
 	$(VENV)/bin/python -m knowledge eval
 	$(VENV)/bin/python -m knowledge eval --set heldout
+
+# What citizens receive: every answer-level question sent to POST /api/chat on the real stack.
+eval-answers: setup model index
+	$(VENV)/bin/python bench/eval_answers.py
+
+# Fit the passage and answer models on the dev sets' labels (writes knowledge/scoring.json).
+fit-knowledge: setup index
+	$(VENV)/bin/python -m knowledge fit
 
 clean:
 	rm -rf var models .rasa

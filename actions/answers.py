@@ -13,6 +13,7 @@ from haystack import Document
 
 from actions.messages import message
 from knowledge.answers import AnswerExtractor
+from knowledge.keyfact import key_fact
 from knowledge.search import SearchResult
 
 
@@ -42,17 +43,21 @@ def source_of(passage: Passage) -> dict[str, Any]:
     return {"doc_id": passage.doc_id, "title": passage.title, "ref": passage.ref, "url": passage.url}
 
 
-def _worded(text: str, same_language: bool, sources: list[dict[str, Any]], language: str) -> Answer:
+def _worded(text: str, same_language: bool, sources: list[dict[str, Any]], language: str, question: str) -> Answer:
+    """The reply: the key fact first when the text is in another language (see
+    :mod:`knowledge.keyfact`), then where the answer comes from, then the quoted sentences."""
     intro_key = "answer_intro" if same_language else "answer_intro_translated"
     intro = message(intro_key, language, citation=citation(sources[0], language))
-    return Answer(text=f"{intro}\n{text}", sources=sources)
+    fact = None if same_language else key_fact(text, language, question)
+    lead = f"{message('key_fact', language, fact=fact)}\n" if fact else ""
+    return Answer(text=f"{lead}{intro}\n{text}", sources=sources)
 
 
-def compose_reply(result: SearchResult, language: str) -> Answer | None:
+def compose_reply(result: SearchResult, language: str, question: str = "") -> Answer | None:
     """The cited reply to a knowledge search, or ``None`` when it found no reliable answer."""
     if result.answer is None:
         return None
-    return _worded(result.answer.text, result.answer.same_language, result.answer.sources, language)
+    return _worded(result.answer.text, result.answer.same_language, result.answer.sources, language, question)
 
 
 def compose_answer(question: str, passages: Sequence[Passage], language: str) -> Answer | None:
@@ -72,4 +77,4 @@ def compose_answer(question: str, passages: Sequence[Passage], language: str) ->
     if not answers:
         return None
     chosen = answers[0]
-    return _worded(chosen.data or "", chosen.meta["same_language"], chosen.meta["sources"], language)
+    return _worded(chosen.data or "", chosen.meta["same_language"], chosen.meta["sources"], language, question)

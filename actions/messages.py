@@ -19,6 +19,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Selon {citation} (texte en arabe) :",
         "en": "According to {citation} (text in Arabic):",
     },
+    # the quantity an Arabic text gives, said first in the citizen's language (knowledge/keyfact.py)
+    "key_fact": {"ar": "{fact}", "fr": "En bref : {fact}. Le texte officiel est en arabe.", "en": "In short: {fact}. The official text is in Arabic."},
     "article": {"ar": "المادة {ref}", "fr": "article {ref}", "en": "article {ref}"},
     "no_answer": {
         "ar": "لم أجد جوابا موثوقا لسؤالك في نصوص الوزارة. هل تريد التحدث مع موظف؟",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m knowledge build``, ``search "..."``, ``status`` and ``eval``."""
+"""Command line: ``python -m knowledge build``, ``search "..."``, ``status``, ``eval`` and ``fit``."""
 
 from __future__ import annotations
 
@@ -107,6 +107,14 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fit(args: argparse.Namespace) -> int:
+    from knowledge.fitting import main as fit_main
+
+    if _load_knowledge_base(KnowledgeSettings()) is None:
+        return 2
+    return fit_main()
+
+
 def _status(args: argparse.Namespace) -> int:
     settings = KnowledgeSettings()
     manifest = read_manifest(settings.index_dir)
@@ -136,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--json", action="store_true", help="print the scores and the tuned threshold as JSON")
     e.add_argument("--misses", action="store_true", help="also list the questions the pipeline missed, with what it found")
     e.set_defaults(func=_eval)
+    f = sub.add_parser("fit", help="fit the passage and answer models on the dev sets (writes knowledge/scoring.json)")
+    f.set_defaults(func=_fit)
     st = sub.add_parser("status", help="print the index state (missing / stale / up to date) and manifest")
     st.set_defaults(func=_status)
     args = parser.parse_args(argv)

@@ -1,12 +1,9 @@
 """Answer extraction: the one to three sentences of the best passage that answer the question, with a confidence.
 
-The confidence (:func:`confidence_of`) mixes how well the retrievers agree on the
-best passage (its fused score), how close it is to the question in the embedding
-space (its dense similarity, rescaled, set by :class:`DenseSimilarity` also for a
-passage that only BM25 found) and how far it leads the next passage. Below
-``min_confidence`` no answer is given: the caller says so and offers a human
-agent. The default threshold (``knowledge.settings.DEFAULT_MIN_CONFIDENCE``) was
-tuned with ``python -m knowledge eval``, which prints the best one (see ``knowledge/README.md``).
+The confidence (:func:`confidence_of`) is the learnt answer model's probability that
+the answer is right (:mod:`knowledge.scoring`). Below ``min_confidence`` no answer is
+given: the caller says so and offers a human agent. The default threshold is the one
+``python -m knowledge fit`` chose for at most 3% wrong answers on the dev sets.
 """
 
 from __future__ import annotations
@@ -22,49 +19,97 @@ from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
 from knowledge.rerank import VERSION_GROUP
-from knowledge.settings import DEFAULT_MIN_CONFIDENCE
+from knowledge.scoring import LinearModel, answer_features, load_scoring
 from knowledge.store import LabourDocumentStore
 
 MAX_SENTENCES = 3
-MAX_ANSWER_CHARS = 450
+MAX_ANSWER_CHARS = 600
+# The answer comes from one of the first passages (a same-language one may be chosen).
 MAX_SOURCES = 3
 # A passage in the user's language wins over a better-ranked one in another
 # language when its fused score is at least this share of the best.
 SAME_LANGUAGE_MARGIN = 0.9
-# Dense similarities of multilingual-e5 between these bounds map to 0..1.
-DENSE_FLOOR, DENSE_CEILING = 0.78, 0.90
-# A lead of this much fused score over the next passage counts as a clear lead (1.0).
-CLEAR_LEAD = 0.3
-# Weights of the fused score, the dense similarity and the lead in the confidence.
-CONFIDENCE_WEIGHTS = (1.0, 1.0, 0.5)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟;؛])\s+|\n+")
+# A line break inside a sentence (PDF lines of a statute): the next line goes on with it,
+# unless it opens a list item ("- ", "1)", "أ)", "أولا").
+_LINE_GOES_ON = re.compile(r"(?<![.!?؟:;؛])[ \t]*\n(?![ \t]*(?:[-•*]|\d+\s*[.)\-–]|[\u0621-\u064a]\s*[)\-–]|أولا|ثانيا|ثالثا|رابعا|خامسا)|\n)")
+# A passage this short is shown whole: an article is the unit the law speaks in.
+WHOLE_PASSAGE_CHARS = 600
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences (or lines) of ``text``, stripped, without fragments of one character."""
-    return [s.strip() for s in _SENTENCE_END.split(text or "") if len(s.strip()) > 1]
+    r"""Sentences (or list items) of ``text``, stripped, without fragments of one character; a
+    line break inside a sentence does not end it, so no number is cut from its unit.
+
+    >>> split_sentences("La durée est de 14\nsemaines. Elle est payée :\n- par la CNSS")
+    ['La durée est de 14 semaines.', 'Elle est payée :', '- par la CNSS']
+    """
+    joined = _LINE_GOES_ON.sub(" ", text or "")
+    return [s.strip() for s in _SENTENCE_END.split(joined) if len(s.strip()) > 1]
+
+
+# Questions that ask for a quantity (an amount, a duration, an age, a date, a count): their
+# answer is a sentence with a number, in digits or in words.
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (many|much|long|old)|what age|when|combien|quel(le)?s? (est|sont) (le|la|les) (montant|durée|duree|délai|delai|âge|age|taux|nombre)"
+    r"|quelle durée|quand|ch7al|chhal|sh7al|chehal|ch7al|imta|fo9ach|foqach|wa9tach)\b"
+    r"|كم|شحال|متى|مدة|مبلغ|سن |عدد|نسبة|إمتى|فوقاش|وقتاش",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|eighteen|twenty|thirty|hundred|thousand"
+    r"|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|cent|mille)\b"
+    r"|واحد|اثن|ثلاث|أربع|خمس|ست|سبع|ثمان|تسع|عشر|مائة|مئة|ألف|يوم|أسبوع|شهر|سنة|ساعة",
+    re.IGNORECASE,
+)
+
+
+def asks_quantity(question: str) -> bool:
+    """Whether ``question`` asks for an amount, a duration, an age, a date or a count.
+
+    >>> asks_quantity("Combien de jours de congé ?"), asks_quantity("ch7al smig?"), asks_quantity("Qui est le ministre ?")
+    (True, True, False)
+    """
+    return bool(_QUANTITY_QUESTION.search(question or ""))
+
+
+def _cut(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
+    """``text`` within ``limit`` characters, cut between words (never inside a number), marked with …."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit // 2 else head).rstrip(" ,;:،؛") + "…"
 
 
 def extract_sentences(question: str, content: str, max_sentences: int = MAX_SENTENCES) -> str:
     """The sentence of ``content`` sharing most stems with the question (and its Arabic gloss), with what follows.
 
-    >>> extract_sentences("How long is maternity leave?", "Intro. The maternity leave lasts fourteen weeks. Other.")
+    A question that asks for a quantity prefers, among the sentences sharing stems with it,
+    one that holds a number.
+
+    A passage of at most ``WHOLE_PASSAGE_CHARS`` is shown whole.
+
+    >>> extract_sentences("How long is maternity leave?", "Intro. " * 90 + "The maternity leave lasts fourteen weeks. Other.")
     'The maternity leave lasts fourteen weeks. Other.'
     """
     sentences = split_sentences(content)
     if not sentences:
-        return content.strip()[:MAX_ANSWER_CHARS]
+        return _cut(content.strip())
+    if len(content) <= WHOLE_PASSAGE_CHARS:
+        return " ".join(sentences)
     asked = set(analyze(f"{question} {arabic_gloss(question)}"))
     overlap = [len(asked & set(analyze(s))) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (overlap[i], -i))
+    quantity = asks_quantity(question)
+    numbered = [quantity and overlap[i] > 0 and bool(_NUMBER.search(s)) for i, s in enumerate(sentences)]
+    best = max(range(len(sentences)), key=lambda i: (overlap[i] + numbered[i], -i))
     chosen: list[str] = []
     for sentence in sentences[best : best + max_sentences]:
         if chosen and len(" ".join(chosen)) + len(sentence) > MAX_ANSWER_CHARS:
             break
         chosen.append(sentence)
-    text = " ".join(chosen)
-    return text if len(text) <= MAX_ANSWER_CHARS else text[: MAX_ANSWER_CHARS - 1].rstrip() + "…"
+    return _cut(" ".join(chosen))
 
 
 def source_of(doc: Document) -> dict[str, Any]:
@@ -78,38 +123,38 @@ def source_of(doc: Document) -> dict[str, Any]:
     }
 
 
-def confidence_of(fused_score: float, dense_score: float | None, runner_up_score: float = 0.0) -> float:
-    """Confidence in 0..1: the weighted mean (``CONFIDENCE_WEIGHTS``) of three signs that the best passage answers.
+def confidence_of(documents: list[Document], chosen: Document, model: LinearModel) -> tuple[float, dict[str, float]]:
+    """The answer model's probability (0..1) that an answer from ``chosen`` is right.
 
-    - its fused score (0..1): how far up the retrievers' lists agree to put it;
-    - its dense similarity to the question (``None``: unknown), scaled from
-      ``DENSE_FLOOR``..``DENSE_CEILING``: off-topic questions stay far from every passage;
-    - its lead over the next passage that is not another version of it (``runner_up_score``,
-      see :func:`runner_up`), scaled by ``CLEAR_LEAD``: when several passages score alike,
-      the first one is often not the answer.
-
-    On the dev set, with the weighted fusion, this decided answer or abstain better than the
-    fused score and the similarity alone (``python -m knowledge eval``, checked on held-out).
+    Its inputs (:data:`knowledge.scoring.ANSWER_FEATURES`) are the passage model's
+    probability for ``chosen``, its lead over the next passage that is not another version of
+    it (:func:`runner_up`), its dense similarity, and what it is. On the dev sets this is
+    fitted, with cross-validation, to whether the reply carried the fact asked for
+    (``python -m knowledge fit``). Returns the probability and the model's inputs.
     """
-    dense = 0.0 if dense_score is None else (dense_score - DENSE_FLOOR) / (DENSE_CEILING - DENSE_FLOOR)
-    lead = (fused_score - runner_up_score) / CLEAR_LEAD
-    parts = [min(1.0, max(0.0, p)) for p in (fused_score, dense, lead)]
-    value = sum(w * p for w, p in zip(CONFIDENCE_WEIGHTS, parts)) / sum(CONFIDENCE_WEIGHTS)
-    return round(value, 4)
+    rival = runner_up(documents, chosen)
+    features = answer_features(chosen.meta, _probability(chosen), _probability(rival))
+    return round(model.predict(features), 4), features
 
 
-def _fused(doc: Document | None) -> float:
-    return 0.0 if doc is None else float(doc.meta.get("fused_score", doc.score) or 0.0)
+def _probability(doc: Document | None) -> float:
+    """The passage model's probability for ``doc`` (rankers after the fusion may move scores)."""
+    if doc is None:
+        return 0.0
+    return float((doc.meta.get("signals") or {}).get("probability", doc.meta.get("fused_score", doc.score)) or 0.0)
 
 
-def runner_up(documents: list[Document]) -> Document | None:
-    """The best passage after the first that is not another version of it: an older SMIG decree
-    (``meta["version_group"]``, set by :class:`knowledge.rerank.CurrencyRanker`) does not make
-    the current one less certain."""
+def runner_up(documents: list[Document], chosen: Document | None = None) -> Document | None:
+    """The best passage other than ``chosen`` (default: the first) that is not another version of
+    it: an older SMIG decree (``meta["version_group"]``, set by :class:`knowledge.rerank.CurrencyRanker`)
+    does not make the current one less certain."""
     if not documents:
         return None
-    group = documents[0].meta.get(VERSION_GROUP)
-    return next((d for d in documents[1:] if group is None or d.meta.get(VERSION_GROUP) != group), None)
+    chosen = documents[0] if chosen is None else chosen
+    group = chosen.meta.get(VERSION_GROUP)
+    return next(
+        (d for d in documents if d.id != chosen.id and (group is None or d.meta.get(VERSION_GROUP) != group)), None
+    )
 
 
 @component
@@ -171,8 +216,7 @@ class AnswerExtractor:
     among the first three is nearly as good (``SAME_LANGUAGE_MARGIN``). The
     answer is a haystack ``ExtractedAnswer``: ``data`` the sentences, ``score``
     the confidence, ``document`` the passage, ``meta`` with ``language`` (of the
-    source), ``same_language``, ``sources`` (up to three citations, the used
-    one first). ``answers`` is empty when the confidence is below
+    source), ``same_language``, ``sources`` (the citation of the passage quoted). ``answers`` is empty when the confidence is below
     ``min_confidence``; ``confidence`` is always returned.
 
     Usage example:
@@ -187,21 +231,29 @@ class AnswerExtractor:
     ```
     """
 
-    def __init__(self, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentences: int = MAX_SENTENCES) -> None:
+    def __init__(
+        self, min_confidence: float | None = None, max_sentences: int = MAX_SENTENCES, model: LinearModel | None = None
+    ) -> None:
         """
-        :param min_confidence: below this confidence no answer is returned.
+        :param min_confidence: below this confidence no answer is returned (default: the
+            threshold fitted with the answer model).
         :param max_sentences: most sentences in an answer.
+        :param model: the answer model (default: the fitted one, ``knowledge/scoring.json``).
         """
-        self.min_confidence = min_confidence
+        self.min_confidence = load_scoring().threshold if min_confidence is None else min_confidence
         self.max_sentences = max_sentences
+        self.model = model or load_scoring().answer
 
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
-        return default_to_dict(self, min_confidence=self.min_confidence, max_sentences=self.max_sentences)
+        return default_to_dict(
+            self, min_confidence=self.min_confidence, max_sentences=self.max_sentences, model=self.model.to_dict()
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "AnswerExtractor":
         """Deserializes the component from a dictionary."""
+        data["init_parameters"]["model"] = LinearModel.from_dict(data["init_parameters"]["model"])
         return default_from_dict(cls, data)
 
     @component.output_types(answers=list[ExtractedAnswer], confidence=float)
@@ -230,16 +282,11 @@ class AnswerExtractor:
                 if (doc.score or 0.0) >= SAME_LANGUAGE_MARGIN * (best.score or 0.0):
                     chosen = doc
                 break
-        confidence = confidence_of(_fused(best), best.meta.get("dense_score"), _fused(runner_up(documents)))
+        confidence, features = confidence_of(documents, chosen, self.model)
         if confidence < threshold:
             return {"answers": [], "confidence": confidence}
+        # the reply quotes one passage: it cites that one, not the others it was chosen among
         sources = [source_of(chosen)]
-        for doc in documents:
-            if len(sources) >= MAX_SOURCES:
-                break
-            candidate = source_of(doc)
-            if all((s["doc_id"], s["ref"]) != (candidate["doc_id"], candidate["ref"]) for s in sources):
-                sources.append(candidate)
         source_language = str(chosen.meta.get("language") or "")
         answer = ExtractedAnswer(
             query=query,
@@ -250,6 +297,7 @@ class AnswerExtractor:
                 "language": source_language,
                 "same_language": not language or source_language == language,
                 "sources": sources,
+                "features": features,
             },
         )
         return {"answers": [answer], "confidence": confidence}

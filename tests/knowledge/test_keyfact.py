@@ -1,0 +1,27 @@
+import pytest
+
+from knowledge.keyfact import key_fact, quantities
+
+
+@pytest.mark.parametrize(
+    "text, language, question, fact",
+    [
+        ("تستفيد الأجيرة من إجازة ولادة مدتها أربعة عشر أسبوعا", "en", "", "14 weeks"),
+        ("تستفيد الأجيرة من إجازة ولادة مدتها أربعة عشر أسبوعا", "fr", "", "14 semaines"),
+        ("يستحق الأجير ثلاثة أيام عند ولادة طفل", "en", "", "3 days"),
+        ("لا يمكن تشغيل الأحداث قبل بلوغهم خمس عشرة سنة كاملة", "fr", "", "15 ans"),
+        ("حددت مدة الشغل في 2288 ساعة في السنة", "en", "", "2288 hours"),
+        ("يوم ونصف يوم شغل فعلي عن كل شهر من الخدمة", "en", "how many days a month?", "1.5 days"),
+        ("مائتان وخمسون درهما", "en", "", "250 dirhams"),
+        # the unit the question asks for wins over the first one
+        ("بعد ستة أشهر من الشغل يستحق الأجير 18 يوما", "en", "how many days?", "18 days"),
+    ],
+)
+def test_the_quantity_of_an_arabic_sentence_in_the_citizens_language(text, language, question, fact):
+    assert key_fact(text, language, question) == fact
+
+
+def test_no_key_fact_without_a_quantity_or_for_arabic():
+    assert key_fact("يحدد النظام الداخلي قواعد الانضباط", "en") is None
+    assert key_fact("مدتها أربعة عشر أسبوعا", "ar") is None
+    assert quantities("") == []
