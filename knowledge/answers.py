@@ -19,7 +19,7 @@ from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
 from knowledge.rerank import VERSION_GROUP
-from knowledge.scoring import LinearModel, answer_features, load_scoring
+from knowledge.scoring import LinearModel, answer_features, is_card, load_scoring
 from knowledge.store import LabourDocumentStore
 
 MAX_SENTENCES = 3
@@ -83,13 +83,14 @@ def _cut(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     return (head[:space] if space > limit // 2 else head).rstrip(" ,;:،؛") + "…"
 
 
-def extract_sentences(question: str, content: str, max_sentences: int = MAX_SENTENCES) -> str:
+def extract_sentences(question: str, content: str, max_sentences: int = MAX_SENTENCES, whole: bool = False) -> str:
     """The sentence of ``content`` sharing most stems with the question (and its Arabic gloss), with what follows.
 
     A question that asks for a quantity prefers, among the sentences sharing stems with it,
     one that holds a number.
 
-    A passage of at most ``WHOLE_PASSAGE_CHARS`` is shown whole.
+    A passage of at most ``WHOLE_PASSAGE_CHARS`` is shown whole, and so is any with ``whole``
+    (an authored card: a paragraph written to answer its topic).
 
     >>> extract_sentences("How long is maternity leave?", "Intro. " * 90 + "The maternity leave lasts fourteen weeks. Other.")
     'The maternity leave lasts fourteen weeks. Other.'
@@ -97,7 +98,7 @@ def extract_sentences(question: str, content: str, max_sentences: int = MAX_SENT
     sentences = split_sentences(content)
     if not sentences:
         return _cut(content.strip())
-    if len(content) <= WHOLE_PASSAGE_CHARS:
+    if len(content) <= WHOLE_PASSAGE_CHARS or whole:
         return " ".join(sentences)
     asked = set(analyze(f"{question} {arabic_gloss(question)}"))
     overlap = [len(asked & set(analyze(s))) for s in sentences]
@@ -123,17 +124,27 @@ def source_of(doc: Document) -> dict[str, Any]:
     }
 
 
-def confidence_of(documents: list[Document], chosen: Document, model: LinearModel) -> tuple[float, dict[str, float]]:
+def confidence_of(
+    documents: list[Document], chosen: Document, model: LinearModel, query: str = "", text: str = ""
+) -> tuple[float, dict[str, float]]:
     """The answer model's probability (0..1) that an answer from ``chosen`` is right.
 
     Its inputs (:data:`knowledge.scoring.ANSWER_FEATURES`) are the passage model's
     probability for ``chosen``, its lead over the next passage that is not another version of
-    it (:func:`runner_up`), its dense similarity, and what it is. On the dev sets this is
+    it (:func:`runner_up`), its dense similarity, what it is, and how the shown ``text`` fits the
+    ``query`` (the share of the question's stems it holds; whether it has a number when the
+    question asks for a quantity). On the dev sets this is
     fitted, with cross-validation, to whether the reply carried the fact asked for
     (``python -m knowledge fit``). Returns the probability and the model's inputs.
     """
     rival = runner_up(documents, chosen)
     features = answer_features(chosen.meta, _probability(chosen), _probability(rival))
+    asked = set(analyze(f"{query} {arabic_gloss(query)}"))
+    features["overlap"] = len(asked & set(analyze(text))) / len(asked) if asked else 0.0
+    if asks_quantity(query):
+        features["quantity"] = 1.0 if _NUMBER.search(text) else -1.0
+    else:
+        features["quantity"] = 0.0
     return round(model.predict(features), 4), features
 
 
@@ -282,7 +293,8 @@ class AnswerExtractor:
                 if (doc.score or 0.0) >= SAME_LANGUAGE_MARGIN * (best.score or 0.0):
                     chosen = doc
                 break
-        confidence, features = confidence_of(documents, chosen, self.model)
+        text = extract_sentences(query, chosen.content or "", self.max_sentences, whole=is_card(chosen.meta))
+        confidence, features = confidence_of(documents, chosen, self.model, query, text)
         if confidence < threshold:
             return {"answers": [], "confidence": confidence}
         # the reply quotes one passage: it cites that one, not the others it was chosen among
@@ -291,7 +303,7 @@ class AnswerExtractor:
         answer = ExtractedAnswer(
             query=query,
             score=confidence,
-            data=extract_sentences(query, chosen.content or "", self.max_sentences),
+            data=text,
             document=chosen,
             meta={
                 "language": source_language,

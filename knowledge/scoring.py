@@ -59,6 +59,8 @@ ANSWER_FEATURES = (
     "gloss",
     "card",
     "same_language",
+    "overlap",  # the share of the question's stems (and its gloss's) in the text shown
+    "quantity",  # the question asks for a quantity: 1 when the text has a number, -1 when not; else 0
 )
 
 

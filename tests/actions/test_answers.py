@@ -34,7 +34,7 @@ def test_answer_cites_the_chosen_passage_and_keeps_it_short():
     assert "annual leave" in answer.text.lower()
     assert len(answer.text) < MAX_ANSWER_CHARS + 100
     assert answer.sources[0] == {"doc_id": "card-1", "title": "Annual leave", "ref": "231", "url": "https://example.org/a"}
-    assert [s["doc_id"] for s in answer.sources] == ["card-1", "card-2"]
+    assert [s["doc_id"] for s in answer.sources] == ["card-1"]  # only the passage quoted
 
 
 def test_same_language_passage_is_preferred_when_nearly_as_good():
@@ -63,6 +63,22 @@ def test_reply_words_the_pipelines_answer_and_keeps_its_sources():
     reply = compose_reply(_result(answer), "fr")
     assert reply.text == "Selon مدونة الشغل, article 231 (texte en arabe) :\nنص المادة."
     assert reply.sources == sources
+
+
+def test_an_arabic_texts_quantity_comes_first_in_the_citizens_language():
+    passage = KnowledgePassage("x", 0.9, "ar", "law", "مدونة الشغل", "152", "https://adala")
+    sources = [{"doc_id": "law", "title": "مدونة الشغل", "ref": "152", "url": "https://adala"}]
+    text = "تتمتع الأجيرة بإجازة ولادة مدتها أربعة عشر أسبوعا."
+    answer = KnowledgeAnswer(text=text, language="ar", same_language=False, passage=passage, sources=sources)
+    lines = compose_reply(_result(answer), "en", "How long is maternity leave?").text.splitlines()
+    assert lines == [
+        "In short: 14 weeks. The official text is in Arabic.",
+        "According to مدونة الشغل, article 152 (text in Arabic):",
+        text,
+    ]
+    # a same-language answer needs no summary
+    same = KnowledgeAnswer(text="Leave lasts 14 weeks.", language="en", same_language=True, passage=passage, sources=sources)
+    assert compose_reply(_result(same), "en", "How long?").text.splitlines()[0].startswith("According to")
 
 
 def test_no_reliable_answer_gives_no_reply():

@@ -64,11 +64,22 @@ def test_confidence_is_the_answer_models_probability_over_the_passage_signals():
     sure = passage("A.", 0.95, "en", "a")
     sure.meta["signals"] = {"probability": 0.95, "card": 1.0, "same_language": 1.0}
     sure.meta["dense_score"] = 0.9
-    confidence, features = confidence_of([sure], sure, MODEL)
-    assert features == {"probability": 0.95, "lead": 0.95, "similarity": 0.9, "question": 0.0, "gloss": 0.0, "card": 1.0, "same_language": 1.0}
+    confidence, features = confidence_of([sure], sure, MODEL, "How many weeks of maternity leave?", "A.")
+    assert features == {
+        "probability": 0.95, "lead": 0.95, "similarity": 0.9, "question": 0.0, "gloss": 0.0, "card": 1.0,
+        "same_language": 1.0, "overlap": 0.0, "quantity": -1.0,
+    }
     assert confidence == round(MODEL.predict(features), 4) > 0.9
     answer = AnswerExtractor(min_confidence=0.0, model=MODEL).run(query="x", documents=[sure])["answers"][0]
-    assert answer.meta["features"] == features and answer.score == confidence
+    assert answer.meta["features"]["probability"] == 0.95 and answer.meta["features"]["quantity"] == 0.0
+
+
+def test_the_answer_signals_say_whether_the_text_fits_the_question():
+    doc = passage("Maternity leave lasts 14 weeks.", 0.9, "en", "a")
+    _, fits = confidence_of([doc], doc, MODEL, "How many weeks is maternity leave?", "The maternity leave lasts 14 weeks.")
+    _, misses = confidence_of([doc], doc, MODEL, "How many weeks is maternity leave?", "Leave is granted by the employer.")
+    assert fits["quantity"] == 1.0 and misses["quantity"] == -1.0
+    assert fits["overlap"] > misses["overlap"]
 
 
 def test_confidence_drops_when_another_text_scores_alike():
