@@ -125,7 +125,7 @@ def source_of(doc: Document) -> dict[str, Any]:
 
 
 def confidence_of(
-    documents: list[Document], chosen: Document, model: LinearModel, query: str = "", text: str = ""
+    documents: list[Document], chosen: Document, model: LinearModel, query: str = "", text: str = "", language: str = ""
 ) -> tuple[float, dict[str, float]]:
     """The answer model's probability (0..1) that an answer from ``chosen`` is right.
 
@@ -133,7 +133,7 @@ def confidence_of(
     probability for ``chosen``, its lead over the next passage that is not another version of
     it (:func:`runner_up`), its dense similarity, what it is, and how the shown ``text`` fits the
     ``query`` (the share of the question's stems it holds; whether it has a number when the
-    question asks for a quantity). On the dev sets this is
+    question asks for a quantity), and the citizen's language. On the dev sets this is
     fitted, with cross-validation, to whether the reply carried the fact asked for
     (``python -m knowledge fit``). Returns the probability and the model's inputs.
     """
@@ -145,6 +145,7 @@ def confidence_of(
         features["quantity"] = 1.0 if _NUMBER.search(text) else -1.0
     else:
         features["quantity"] = 0.0
+    features["citizen_en"], features["citizen_fr"] = float(language == "en"), float(language == "fr")
     return round(model.predict(features), 4), features
 
 
@@ -294,7 +295,7 @@ class AnswerExtractor:
                     chosen = doc
                 break
         text = extract_sentences(query, chosen.content or "", self.max_sentences, whole=is_card(chosen.meta))
-        confidence, features = confidence_of(documents, chosen, self.model, query, text)
+        confidence, features = confidence_of(documents, chosen, self.model, query, text, language)
         if confidence < threshold:
             return {"answers": [], "confidence": confidence}
         # the reply quotes one passage: it cites that one, not the others it was chosen among

@@ -61,6 +61,8 @@ ANSWER_FEATURES = (
     "same_language",
     "overlap",  # the share of the question's stems (and its gloss's) in the text shown
     "quantity",  # the question asks for a quantity: 1 when the text has a number, -1 when not; else 0
+    "citizen_en",  # the citizen writes English (answers are calibrated per language)
+    "citizen_fr",  # the citizen writes French
 )
 
 

@@ -44,7 +44,7 @@ def test_an_arabic_question_gets_a_right_to_left_cited_answer_at_phone_width(
     page = open_browser(viewport=PHONE, locale="ar-MA")
     page.goto(stack.api_url)
     assert page.locator("html").get_attribute("dir") == "rtl"
-    ask(page, "ما هو الحد الأدنى القانوني للأجر في القطاع الفلاحي؟")
+    ask(page, "ما هي مدة العطلة السنوية المؤدى عنها؟")  # answered with a margin: tests/knowledge/test_answer_margin.py
     page.locator(".msg.bot .sources li").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     answer = page.locator(".msg.bot", has=page.locator(".sources")).first
     assert answer.get_attribute("dir") == "rtl" and answer.get_attribute("lang") == "ar"
@@ -109,7 +109,7 @@ def test_the_language_picker_switches_the_conversation(open_browser, stack, scre
     page.get_by_role("button", name="English").click()
     wait_for_bot_messages(page, 1)
     assert page.locator("html").get_attribute("lang") == "en"
-    ask(page, "How many days of paid annual leave does a worker get?")
+    ask(page, "How long is the trial period for an executive?")  # answered with a margin: tests/knowledge/test_answer_margin.py
     page.locator(".msg.bot .sources li").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     answer = page.locator(".msg.bot", has=page.locator(".sources")).first
     assert answer.get_attribute("lang") == "en"

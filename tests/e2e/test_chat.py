@@ -9,11 +9,14 @@ pytestmark = pytest.mark.e2e
 
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
 
+# These check the path (a cited answer in the citizen's language); how often citizens get
+# one is measured by `make eval-answers`. tests/knowledge/test_answer_margin.py checks that
+# each is answered with a margin over the threshold, not by a hair.
 QUESTIONS = [
-    ("en", "How many days of paid annual leave does a worker get?", "en"),
+    ("en", "How long is the trial period for an executive?", "en"),
     ("fr", "Quelle est la durée du congé de maternité ?", "fr"),
-    ("ar", "ما هو الحد الأدنى القانوني للأجر في القطاع الفلاحي؟", "ar"),
-    ("darija", "شحال كيخلص الخدام فالسيمك دابا؟", "ar"),
+    ("ar", "ما هي مدة العطلة السنوية المؤدى عنها؟", "ar"),
+    ("darija", "شحال ديال العطلة السنوية كياخد الخدام؟", "ar"),
 ]
 
 

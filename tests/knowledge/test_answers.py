@@ -67,7 +67,7 @@ def test_confidence_is_the_answer_models_probability_over_the_passage_signals():
     confidence, features = confidence_of([sure], sure, MODEL, "How many weeks of maternity leave?", "A.")
     assert features == {
         "probability": 0.95, "lead": 0.95, "similarity": 0.9, "question": 0.0, "gloss": 0.0, "card": 1.0,
-        "same_language": 1.0, "overlap": 0.0, "quantity": -1.0,
+        "same_language": 1.0, "overlap": 0.0, "quantity": -1.0, "citizen_en": 0.0, "citizen_fr": 0.0,
     }
     assert confidence == round(MODEL.predict(features), 4) > 0.9
     answer = AnswerExtractor(min_confidence=0.0, model=MODEL).run(query="x", documents=[sure])["answers"][0]
