@@ -53,6 +53,7 @@ AGENT_PAYLOAD = "/request_human"
 
 sys.path.insert(0, str(REPO_ROOT))
 from knowledge.factcheck import carries_facts  # noqa: E402
+from knowledge.rerank import is_card  # noqa: E402
 
 @dataclass
 class Outcome:
@@ -108,7 +109,7 @@ def source_matches(sources: list[dict[str, Any]], expected: list[dict[str, Any]]
                 return True
             if doc_id == want_id and ref == want_ref:
                 return True
-            if doc_id.startswith("cards/") and want_ref and ref == want_ref:
+            if is_card(source) and want_ref and ref == want_ref:
                 return True
     return False
 

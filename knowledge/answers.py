@@ -18,8 +18,8 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
-from knowledge.rerank import VERSION_GROUP
-from knowledge.scoring import LinearModel, answer_features, is_card, load_scoring
+from knowledge.rerank import VERSION_GROUP, is_card
+from knowledge.scoring import LinearModel, answer_features, load_scoring
 from knowledge.store import LabourDocumentStore
 
 MAX_SENTENCES = 3

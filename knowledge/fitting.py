@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.scoring import ANSWER_FEATURES, PASSAGE_FEATURES, SCORING_FILE, LinearModel, Scoring, is_card
+from knowledge.rerank import is_card
+from knowledge.scoring import ANSWER_FEATURES, PASSAGE_FEATURES, SCORING_FILE, LinearModel, Scoring
 from knowledge.settings import REPO_ROOT
 
 ANSWER_SETS = sorted((REPO_ROOT / "bench" / "data" / "answers").glob("dev-*.jsonl"))

@@ -25,6 +25,15 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from knowledge.analysis import analyze, query_language
 from knowledge.settings import AUTHORED_LABEL
 
+
+def is_card(meta: dict[str, Any], label: str = AUTHORED_LABEL) -> bool:
+    """Whether a passage is an authored card: its ``doc_id`` is ``<label>/<language>/<name>``.
+
+    >>> is_card({"doc_id": "cards/en/annual-leave"}), is_card({"doc_id": "ma-adala-labor-428"})
+    (True, False)
+    """
+    return str(meta.get("doc_id") or "").startswith(f"{label}/")
+
 # Meta field CurrencyRanker sets on passages that are versions of one provision: the same value for all of them.
 VERSION_GROUP = "version_group"
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -206,7 +215,7 @@ class CardLimiter:
             places of the best-ranked cards, then the other cards (scores kept non-increasing).
         """
         language = language if language in ("en", "fr", "ar") else query_language(query)
-        places = [i for i, d in enumerate(documents) if str(d.meta.get("doc_id") or "").startswith(f"{self.label}/")]
+        places = [i for i, d in enumerate(documents) if is_card(d.meta, self.label)]
         if len(places) <= self.max_cards:
             return {"documents": list(documents)}
         cards = [documents[i] for i in places]

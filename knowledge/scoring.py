@@ -35,6 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from knowledge.rerank import is_card
+
 SCORING_FILE = Path(__file__).resolve().parent / "scoring.json"
 
 PASSAGE_FEATURES = (
@@ -122,12 +124,6 @@ class Scoring:
 def load_scoring(path: Path = SCORING_FILE) -> Scoring:
     """The fitted models (``scoring.json``, written by ``python -m knowledge fit``)."""
     return Scoring.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def is_card(meta: dict[str, Any]) -> bool:
-    from knowledge.settings import AUTHORED_LABEL
-
-    return str(meta.get("doc_id") or "").startswith(f"{AUTHORED_LABEL}/")
 
 
 def passage_features(
