@@ -83,14 +83,22 @@ def _cut(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     return (head[:space] if space > limit // 2 else head).rstrip(" ,;:،؛") + "…"
 
 
-def extract_sentences(question: str, content: str, max_sentences: int = MAX_SENTENCES, whole: bool = False) -> str:
+def question_stems(question: str) -> set[str]:
+    """The stems of ``question`` and of its Arabic gloss: what a shown sentence should share with it."""
+    return set(analyze(f"{question} {arabic_gloss(question)}"))
+
+
+def extract_sentences(
+    question: str, content: str, max_sentences: int = MAX_SENTENCES, whole: bool = False, asked: set[str] | None = None
+) -> str:
     """The sentence of ``content`` sharing most stems with the question (and its Arabic gloss), with what follows.
 
     A question that asks for a quantity prefers, among the sentences sharing stems with it,
     one that holds a number.
 
     A passage of at most ``WHOLE_PASSAGE_CHARS`` is shown whole, and so is any with ``whole``
-    (an authored card: a paragraph written to answer its topic).
+    (an authored card: a paragraph written to answer its topic). ``asked``: the question's
+    :func:`question_stems`, when the caller has them already.
 
     >>> extract_sentences("How long is maternity leave?", "Intro. " * 90 + "The maternity leave lasts fourteen weeks. Other.")
     'The maternity leave lasts fourteen weeks. Other.'
@@ -100,7 +108,7 @@ def extract_sentences(question: str, content: str, max_sentences: int = MAX_SENT
         return _cut(content.strip())
     if len(content) <= WHOLE_PASSAGE_CHARS or whole:
         return " ".join(sentences)
-    asked = set(analyze(f"{question} {arabic_gloss(question)}"))
+    asked = question_stems(question) if asked is None else asked
     overlap = [len(asked & set(analyze(s))) for s in sentences]
     quantity = asks_quantity(question)
     numbered = [quantity and overlap[i] > 0 and bool(_NUMBER.search(s)) for i, s in enumerate(sentences)]
@@ -125,7 +133,8 @@ def source_of(doc: Document) -> dict[str, Any]:
 
 
 def confidence_of(
-    documents: list[Document], chosen: Document, model: LinearModel, query: str = "", text: str = "", language: str = ""
+    documents: list[Document], chosen: Document, model: LinearModel, query: str = "", text: str = "", language: str = "",
+    asked: set[str] | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The answer model's probability (0..1) that an answer from ``chosen`` is right.
 
@@ -139,7 +148,7 @@ def confidence_of(
     """
     rival = runner_up(documents, chosen)
     features = answer_features(chosen.meta, _probability(chosen), _probability(rival))
-    asked = set(analyze(f"{query} {arabic_gloss(query)}"))
+    asked = question_stems(query) if asked is None else asked
     features["overlap"] = len(asked & set(analyze(text))) / len(asked) if asked else 0.0
     if asks_quantity(query):
         features["quantity"] = 1.0 if _NUMBER.search(text) else -1.0
@@ -294,8 +303,9 @@ class AnswerExtractor:
                 if (doc.score or 0.0) >= SAME_LANGUAGE_MARGIN * (best.score or 0.0):
                     chosen = doc
                 break
-        text = extract_sentences(query, chosen.content or "", self.max_sentences, whole=is_card(chosen.meta))
-        confidence, features = confidence_of(documents, chosen, self.model, query, text, language)
+        asked = question_stems(query)  # analysed once for the sentence choice and the confidence
+        text = extract_sentences(query, chosen.content or "", self.max_sentences, whole=is_card(chosen.meta), asked=asked)
+        confidence, features = confidence_of(documents, chosen, self.model, query, text, language, asked)
         if confidence < threshold:
             return {"answers": [], "confidence": confidence}
         # the reply quotes one passage: it cites that one, not the others it was chosen among

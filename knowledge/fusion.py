@@ -111,8 +111,8 @@ class WeightedScoreFusion:
         gloss = min_max({d.id: d.score or 0.0 for d in gloss_documents})
         similarity = self.document_store.similarities(query_vector, list(candidates))
         dense = min_max(similarity)
-        question_rank = {d.id: i for i, d in reversed(list(enumerate(question_documents)))}
-        gloss_rank = {d.id: i for i, d in reversed(list(enumerate(gloss_documents)))}
+        question_rank = {d.id: i for i, d in enumerate(question_documents)}
+        gloss_rank = {d.id: i for i, d in enumerate(gloss_documents)}
         dense_rank = {doc_id: i for i, doc_id in enumerate(sorted(similarity, key=similarity.get, reverse=True))}
         best = max(similarity.values(), default=0.0)
         signals = {
