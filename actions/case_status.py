@@ -1,20 +1,23 @@
 """The case-status form: validate the case number and CIN, then look the case up."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.engine import Engine
 
 from actions.cases import find_case, normalise_case_number, normalise_national_id
-from actions.messages import CASE_NEXT_STEPS, CASE_STATUS_LABELS, language_or_default, message
-from actions.lockout import locked_until, record_attempt
-from actions.metadata import user_metadata
-from actions.settings import open_store
-from observability.logs import bind_request_id
+from actions.lockout import AttemptKeys, Lock, LockPolicy, begin_attempt, finish_attempt
+from actions.messages import CASE_NEXT_STEPS, CASE_STATUS_LABELS, agent_buttons, language_or_default, message
+from actions.metadata import client_of, user_metadata
+from actions.settings import ActionSettings, get_settings, open_store
+from observability.logs import bind_request_id, mask_personal_data
 from store import Case
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,78 @@ def describe_case(case: Case, language: str) -> str:
         updated_at=case.updated_at.isoformat(),
         next_step=CASE_NEXT_STEPS[case.status][language],
     )
+
+
+@dataclass
+class LookupOutcome:
+    """What a guarded look-up found: the case (only when number and CIN match), or the
+    lock that refused it; ``locks_set`` are the locks this look-up's failure has just set."""
+
+    case: Case | None = None
+    refused: Lock | None = None
+    locks_set: list[Lock] = field(default_factory=list)
+
+
+def lock_policy(settings: ActionSettings) -> LockPolicy:
+    return LockPolicy(
+        window=settings.lookup_window,
+        sender=settings.lookup_sender_max_failures,
+        client=settings.lookup_client_max_failures,
+        case=settings.lookup_case_max_failures,
+    )
+
+
+def _locked_what(scope: str, sender: str, client: str | None, case_number: str | None) -> str:
+    """The locked sender, client or case, masked for the logs (the formatter masks again)."""
+    if scope == "case":
+        return f"case {mask_personal_data(case_number or '')}"
+    if scope == "client":
+        return f"client {(client or '')[:12]}"
+    return f"sender {mask_personal_data(sender)}"
+
+
+def guarded_look_up(
+    engine: Engine,
+    policy: LockPolicy,
+    *,
+    sender: str,
+    client: str | None,
+    case_number: str | None,
+    national_id: str | None,
+    pseudonym_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> LookupOutcome:
+    """The identity-checked look-up, refused while the sender, the client address or the
+    case number is locked after too many failures (actions/lockout.py)."""
+    keys = AttemptKeys.of(sender, client, case_number, pseudonym_key)
+    started = begin_attempt(engine, keys, policy, now)
+    if isinstance(started, Lock):
+        logger.warning(
+            "case look-up refused: %s is locked until %s",
+            _locked_what(started.scope, sender, client, case_number), started.until.isoformat(timespec="seconds"),
+        )
+        return LookupOutcome(refused=started)
+    case = find_case(engine, case_number, national_id) if case_number and national_id else None
+    locks = finish_attempt(engine, started, keys, policy, succeeded=case is not None, now=now)
+    # Masked here and again by the JSON logs (observability.logs): the numbers never appear in clear.
+    logger.info(
+        "case look-up %s with %s: %s",
+        mask_personal_data(case_number or "-"), mask_personal_data(national_id or "-"), "match" if case else "no match",
+    )
+    for lock in locks:
+        logger.warning(
+            "case look-up lock: %s locked until %s after %d failed identity checks within %d s",
+            _locked_what(lock.scope, sender, client, case_number), lock.until.isoformat(timespec="seconds"),
+            policy.max_failures(lock.scope), policy.window.total_seconds(),
+        )
+    return LookupOutcome(case=case, locks_set=locks)
+
+
+def refusal_text(lock: Lock, language: str) -> str:
+    """A case number's lock is said without a time; the requester's own lock with one."""
+    if lock.scope == "case":
+        return message("case_protected", language)
+    return message("lookups_locked", language, time=lock.until.strftime("%H:%M UTC"))
 
 
 class ValidateCaseStatusForm(FormValidationAction):
@@ -65,24 +140,31 @@ class ActionCheckCaseStatus(Action):
     ) -> list[dict[str, Any]]:
         bind_request_id(user_metadata(tracker))
         language = language_or_default(tracker.get_slot("language"))
-        # The identity is never kept once the look-up is done, whatever its outcome.
-        clear_identity = [SlotSet("case_number", None), SlotSet("national_id", None)]
-        store = open_store()
-        retry_at = locked_until(store, tracker.sender_id)
-        if retry_at is not None:
-            logger.warning("case look-up refused: sender %s is locked out", tracker.sender_id)
+        settings = get_settings()
+        outcome = guarded_look_up(
+            open_store(),
+            lock_policy(settings),
+            sender=tracker.sender_id,
+            client=client_of(tracker),
+            case_number=normalise_case_number(tracker.get_slot("case_number")),
+            national_id=normalise_national_id(tracker.get_slot("national_id")),
+            pseudonym_key=settings.pseudonym_secret,
+        )
+        # The API counts refusals and locks in /metrics from this marker (docs/CONTRACTS.md);
+        # the citizen never sees it.
+        if outcome.refused is not None:
             dispatcher.utter_message(
-                text=message("lookups_locked", language, time=retry_at.strftime("%H:%M UTC"))
+                text=refusal_text(outcome.refused, language),
+                buttons=agent_buttons(language),
+                json_message={"lookup": {"refused": outcome.refused.scope}, "language": language},
             )
-            return clear_identity
-        case_number = normalise_case_number(tracker.get_slot("case_number"))
-        national_id = normalise_national_id(tracker.get_slot("national_id"))
-        case = find_case(store, case_number, national_id) if case_number and national_id else None
-        record_attempt(store, tracker.sender_id, succeeded=case is not None)
-        # Masked in the logs (observability.logs): the numbers never appear in clear.
-        logger.info("case look-up %s with %s: %s", case_number, national_id, "match" if case else "no match")
-        if case is None:
-            dispatcher.utter_message(text=message("case_not_found", language))
+        elif outcome.case is None:
+            # The same reply for an unknown number and a wrong CIN, and for the failure that locks.
+            marker = {"lookup": {"locked": [lock.scope for lock in outcome.locks_set]}, "language": language}
+            dispatcher.utter_message(
+                text=message("case_not_found", language), json_message=marker if outcome.locks_set else None
+            )
         else:
-            dispatcher.utter_message(text=describe_case(case, language))
-        return clear_identity
+            dispatcher.utter_message(text=describe_case(outcome.case, language))
+        # The identity is never kept once the look-up is done, whatever its outcome.
+        return [SlotSet("case_number", None), SlotSet("national_id", None)]

@@ -69,6 +69,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Vous pourrez réessayer après {time}.",
         "en": "Case look-ups are paused after several failed attempts. You can try again after {time}.",
     },
+    # A case number with too many failed identity checks, from anyone: said alike whether
+    # a case has that number or not, and without a time, so it tells nothing about either.
+    "case_protected": {
+        "ar": "هذا الملف محمي مؤقتا بعد عدة محاولات فاشلة للتحقق من الهوية. المرجو المحاولة لاحقا أو التحدث مع موظف.",
+        "fr": "Ce dossier est temporairement protégé après plusieurs vérifications d'identité "
+        "infructueuses. Merci de réessayer plus tard ou de parler à un conseiller.",
+        "en": "This case file is temporarily protected after several failed identity checks. "
+        "Please try again later or talk to an agent.",
+    },
     "handoff_opened": {
         "ar": "تم تحويل طلبك إلى موظف. رقم التذكرة: {reference}. سيجيبك موظف هنا في أقرب وقت خلال "
         "أوقات العمل، وسيتوقف المساعد الآلي عن الرد في هذه المحادثة إلى حين ذلك.",
@@ -129,3 +138,8 @@ def language_or_default(language: str | None) -> str:
 def message(key: str, language: str | None, **values: str) -> str:
     """The text ``key`` in ``language`` (Arabic when unknown), filled with ``values``."""
     return MESSAGES[key][language_or_default(language)].format(**values)
+
+
+def agent_buttons(language: str | None) -> list[dict[str, str]]:
+    """The button that opens a handoff to an agent (the ``request_human`` intent)."""
+    return [{"title": message("talk_to_agent", language), "payload": "/request_human"}]

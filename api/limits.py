@@ -87,6 +87,11 @@ class RateLimiter:
             logger.info("Rate-limit storage is back; requests are limited again")
 
 
+def client_host(request: Request) -> str:
+    """The citizen's address as uvicorn sees it (behind a balancer: --forwarded-allow-ips)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def limit_citizen_requests(request: Request) -> None:
     """Route dependency of the citizens' endpoints: one budget per client IP, one per sender.
 
@@ -94,7 +99,7 @@ async def limit_citizen_requests(request: Request) -> None:
     (FastAPI has already read and cached the body when dependencies run).
     """
     limiter: RateLimiter = request.app.state.rate_limiter
-    await limiter.check_ip(request.client.host if request.client else "unknown")
+    await limiter.check_ip(client_host(request))
     sender = request.path_params.get("sender")
     if sender is None and request.headers.get("content-type", "").startswith("application/json"):
         try:

@@ -11,6 +11,9 @@ Usage::
     metrics.record_turn("web", "fr", items, replies, seconds=0.8)
     metrics.record_error("whatsapp", "assistant_unavailable")
     text = generate_latest(metrics.registry)
+
+The case look-up's locks (`assistant_lookup_locks_total`, `assistant_lookups_refused_total`)
+are counted from the `lookup` marker of the action's reply, by the replica that relayed it.
 """
 
 import json
@@ -28,6 +31,9 @@ from api.schemas import LANGUAGES, BotMessage
 FALLBACK_REASONS = frozenset({"low_confidence", "knowledge_unavailable", "out_of_scope", "not_understood"})
 NO_REPLY = "no_reply"
 OTHER = "other"
+# What a case look-up's lock holds (actions/lockout.py): one conversation, one client
+# address, or one case number whoever asks.
+LOOKUP_LOCK_SCOPES = frozenset({"sender", "client", "case"})
 UNKNOWN_LANGUAGE = "unknown"
 
 # The endpoints where a citizen's message comes in, by (method, path): their error
@@ -70,6 +76,17 @@ class AssistantMetrics:
             "assistant_handoffs", "Handoff tickets opened for an agent.",
             ["channel", "language"], registry=self.registry,
         )
+        self.lookup_locks = Counter(
+            "assistant_lookup_locks",
+            "Locks set on the case look-up by a failed identity check that reached the limit, "
+            "by what is locked (scope: case, sender, client).",
+            ["channel", "scope"], registry=self.registry,
+        )
+        self.lookups_refused = Counter(
+            "assistant_lookups_refused",
+            "Case look-ups refused because a lock held (scope: case, sender, client).",
+            ["channel", "scope"], registry=self.registry,
+        )
         self.http_requests = Counter(
             "http_requests", "HTTP requests answered, by route template and status.",
             ["method", "route", "status"], registry=self.registry,
@@ -92,6 +109,11 @@ class AssistantMetrics:
             self.fallbacks.labels(channel, language, reason).inc()
         if any(reply.handoff for reply in replies):
             self.handoffs.labels(channel, language).inc()
+        locked, refused = lookup_locks(items)
+        for scope in locked:
+            self.lookup_locks.labels(channel, scope).inc()
+        for scope in refused:
+            self.lookups_refused.labels(channel, scope).inc()
 
     def record_error(self, channel: str, reason: str) -> None:
         self.errors.labels(channel, reason).inc()
@@ -107,6 +129,25 @@ def fallback_reason(items: list[dict[str, Any]]) -> str | None:
             reason = custom.get("reason")
             return reason if reason in FALLBACK_REASONS else OTHER
     return None
+
+
+def lookup_locks(items: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The locks a case look-up set, and the lock that refused one, from the `lookup` marker
+    of the bot's custom payloads (docs/CONTRACTS.md); an unknown scope counts as `other`."""
+    locked: list[str] = []
+    refused: list[str] = []
+    for item in items:
+        custom = item.get("custom")
+        lookup = custom.get("lookup") if isinstance(custom, dict) else None
+        if not isinstance(lookup, dict):
+            continue
+        scopes = lookup.get("locked")
+        for scope in scopes if isinstance(scopes, list) else []:
+            locked.append(scope if scope in LOOKUP_LOCK_SCOPES else OTHER)
+        if "refused" in lookup:
+            scope = lookup["refused"]
+            refused.append(scope if scope in LOOKUP_LOCK_SCOPES else OTHER)
+    return locked, refused
 
 
 async def get_metrics(request: Request) -> AssistantMetrics:

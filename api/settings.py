@@ -110,6 +110,15 @@ class Settings(BaseSettings):
             "through and the failure is logged."
         ),
     )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Secret of the keyed hash that stands for a citizen's client address (IP address, "
+            "IPv6 /64, WhatsApp number) in what goes to Rasa and the action server, which count "
+            "failed case look-ups per address (observability.pseudonyms). The same value on "
+            "every API and action server. Unset: a built-in key."
+        ),
+    )
     max_body_bytes: int = Field(
         default=64 * 1024,
         gt=0,
@@ -172,6 +181,10 @@ class Settings(BaseSettings):
     )
 
     @property
+    def pseudonym_secret(self) -> str | None:
+        return self.pseudonym_key.get_secret_value() if self.pseudonym_key else None
+
+    @property
     def whatsapp_missing(self) -> list[str]:
         """The WhatsApp variables still unset; the channel is off until this is empty."""
         values = {
@@ -183,7 +196,7 @@ class Settings(BaseSettings):
         return [name for name, value in values.items() if value is None]
 
     @field_validator(
-        "assist_api_key", "whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_access_token"
+        "assist_api_key", "whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_access_token", "pseudonym_key"
     )
     @classmethod
     def _empty_key_is_unset(cls, key: SecretStr | None) -> SecretStr | None:

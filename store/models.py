@@ -24,12 +24,21 @@ class Case(Base):
 
 
 class LookupAttempt(Base):
-    """One case look-up by a sender, kept to lock out guessing of other citizens' cases."""
+    """One identity check of the case look-up, kept to lock out guessing (actions/lockout.py).
+
+    Failures are counted per sender, per client address and per case number, so
+    the three are kept, but only as keyed hashes (observability.pseudonyms): the
+    table holds no case number, phone number or address in clear. An attempt is
+    written as failed when it starts and marked succeeded once the identity matched,
+    so look-ups running at the same time count each other.
+    """
 
     __tablename__ = "lookup_attempts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    sender: Mapped[str] = mapped_column(String(128), index=True)
+    sender_key: Mapped[str] = mapped_column(String(64), index=True)
+    client_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    case_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 

@@ -76,8 +76,10 @@ def build_index(shared_corpus: Path, index_dir: Path) -> dict[str, str]:
         "INDEX_DIR": str(index_dir),
         # The agent console is closed without a key; tests/e2e/test_agent_assist.py uses this one.
         "ASSIST_API_KEY": E2E_AGENT_KEY,
-        # Every test talks from 127.0.0.1: one address, many citizens.
+        # Every test talks from 127.0.0.1: one address, many citizens. (tests/e2e/test_case_locks.py
+        # tests the per-address lock of the case look-up from addresses of its own.)
         "RATE_LIMIT_PER_IP_PER_MINUTE": "100000",
+        "LOOKUP_CLIENT_MAX_FAILURES": "100000",
     }
     build = subprocess.run(
         [str(APP_PYTHON), "-m", "knowledge", "build"], cwd=REPO_ROOT, env=env,

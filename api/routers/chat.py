@@ -5,16 +5,18 @@ import logging
 import time
 
 import httpx
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 
 from api.deps import HttpClientDep, RasaClientDep, SettingsDep
 from api.errors import ApiError, Utf8JSONRoute, error_responses
+from api.limits import client_host
 from api.metrics import AssistantMetricsDep
 from api.probes import RASA_NO_MODEL, probe_actions, probe_rasa_servers
 from api.rasa_client import AssistantFailed, AssistantUnreachable, fold_reply
 from api.schemas import ChatReply, ChatRequest
 from api.settings import Settings
+from observability.pseudonyms import client_pseudonym
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ FAILED = "The assistant could not process your message. Please try again later."
     summary="Send a citizen's message to the assistant",
 )
 async def chat(
+    request: Request,
     chat_request: ChatRequest,
     settings: SettingsDep,
     rasa: RasaClientDep,
@@ -62,8 +65,13 @@ async def chat(
 
     started = time.perf_counter()
     try:
-        # The channel is the API's to say: handoff tickets are answered through it.
-        metadata = {**(chat_request.metadata or {}), "channel": "web"}
+        # The channel is the API's to say: handoff tickets are answered through it. So is the
+        # client: the case look-up counts failures per address (a keyed hash, never the address).
+        metadata = {
+            **(chat_request.metadata or {}),
+            "channel": "web",
+            "client": client_pseudonym("ip", client_host(request), settings.pseudonym_secret),
+        }
         items = await rasa.send_message(chat_request.sender, chat_request.message, metadata)
     except AssistantUnreachable as exc:
         logger.error("Rasa unreachable: %s", exc)

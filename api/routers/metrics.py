@@ -17,6 +17,7 @@ router = APIRouter(tags=["operations"])
     summary="Counters and latencies of this API process, in Prometheus' text format",
 )
 async def metrics(assistant_metrics: AssistantMetricsDep) -> Response:
-    """Turns, errors, fallbacks and handoffs by channel and language; HTTP requests by
-    route and status; this process's CPU and memory. No personal data is in a label."""
+    """Turns, errors, fallbacks and handoffs by channel and language; case look-ups locked
+    and refused by channel and scope; HTTP requests by route and status; this process's
+    CPU and memory. No personal data is in a label."""
     return Response(generate_latest(assistant_metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -70,6 +70,7 @@ async def whatsapp_lifespan(app: FastAPI) -> AsyncIterator[None]:
             workers=settings.whatsapp_workers,
             claim_timeout_s=settings.whatsapp_claim_timeout_s,
             metrics=app.state.metrics,
+            pseudonym_key=settings.pseudonym_secret,
         )
         await worker.start()
         app.state.whatsapp = worker

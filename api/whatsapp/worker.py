@@ -22,13 +22,13 @@ from api.whatsapp.graph import GraphClient, GraphSendFailed
 from api.whatsapp.inbound import InboundMessage
 from api.whatsapp.messages import reply_payloads, text_payloads
 from observability.logs import request_id
+from observability.pseudonyms import client_pseudonym
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "ar"
 SENDER_PREFIX = "wa:"
 CHANNEL = "whatsapp"
-METADATA = {"channel": CHANNEL}
 
 # Sent when Rasa cannot answer; its language is unknown then, so it is in all three.
 UNAVAILABLE = (
@@ -41,6 +41,12 @@ UNAVAILABLE = (
 def rasa_sender(wa_id: str) -> str:
     """The Rasa conversation id of a WhatsApp citizen, e.g. ``wa:212600000001``."""
     return f"{SENDER_PREFIX}{wa_id}"
+
+
+def rasa_metadata(wa_id: str, pseudonym_key: str | None = None) -> dict[str, str]:
+    """The channel, and the client: a WhatsApp number is the client address of the case look-up's
+    count of failures, kept as a keyed hash (observability.pseudonyms)."""
+    return {"channel": CHANNEL, "client": client_pseudonym(CHANNEL, wa_id, pseudonym_key)}
 
 
 class WhatsAppWorker:
@@ -63,8 +69,10 @@ class WhatsAppWorker:
         workers: int,
         claim_timeout_s: float,
         metrics: AssistantMetrics,
+        pseudonym_key: str | None = None,
     ) -> None:
         self.graph = graph
+        self._pseudonym_key = pseudonym_key
         self._engine = engine
         self._rasa = rasa
         self._claim_timeout_s = claim_timeout_s
@@ -123,7 +131,7 @@ class WhatsAppWorker:
         request_id.set(message_id)
         started = time.perf_counter()
         try:
-            items = await self._rasa.send_message(sender, message.text, METADATA)
+            items = await self._rasa.send_message(sender, message.text, rasa_metadata(message.wa_id, self._pseudonym_key))
         except (AssistantUnreachable, AssistantFailed) as exc:
             logger.error("WhatsApp message %s: Rasa could not answer: %s", message_id, exc)
             # The web chat's error codes for the same failures.

@@ -1,4 +1,5 @@
 """A request id is echoed back and handed to Rasa in the message metadata, with the channel."""
+from observability.pseudonyms import client_pseudonym
 
 
 def chat(client, **headers):
@@ -11,7 +12,10 @@ def test_callers_request_id_goes_to_rasa_and_back(client_for, rasa, actions):
     response = chat(client, **{"X-Request-ID": "call-centre-0001"})
     assert response.headers["x-request-id"] == "call-centre-0001"
     metadata = rasa.calls("POST", "/webhooks/rest/webhook")[0].body["metadata"]
-    assert metadata == {"request_id": "call-centre-0001", "channel": "web"}
+    # The client address goes as its keyed hash only (TestClient's address is "testclient").
+    assert metadata == {
+        "request_id": "call-centre-0001", "channel": "web", "client": client_pseudonym("ip", "testclient"),
+    }
 
 
 def test_odd_request_ids_are_replaced(client_for, rasa, actions):

@@ -55,8 +55,9 @@ def test_wrong_identity_reveals_nothing(assistant):
 
 def test_five_failures_lock_the_sender_out(assistant):
     sender = "conv-lockout"
-    for _ in range(5):
-        answer = texts(look_up(assistant, sender, "I want to check my case status", CASE[0], OTHER_CITIZENS_ID))
+    # Five case numbers that no case has: this is the sender's count (test_case_locks.py has the case's).
+    for n in range(5):
+        answer = texts(look_up(assistant, sender, "I want to check my case status", f"LAB-2097-00000{n}", OTHER_CITIZENS_ID))
         assert "No case matches" in answer, answer
     answer = texts(look_up(assistant, sender, "I want to check my case status", CASE[0], CASE[1]))
     assert "paused after several failed attempts" in answer, answer

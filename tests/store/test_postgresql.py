@@ -1,11 +1,12 @@
 """The store, the case look-up and the lock-out on a real PostgreSQL server."""
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from actions.cases import find_case, import_cases
 from actions.handoff import open_ticket
-from actions.lockout import MAX_FAILED_ATTEMPTS, locked_until, record_attempt
+from actions.lockout import AttemptKeys, Lock, LockPolicy, begin_attempt, finish_attempt, locked_until
 from store import DEMO_CASES, get_engine, init_store
 
 
@@ -15,7 +16,7 @@ def test_cases_tickets_and_lockout_on_postgresql(postgresql_url):
     init_store(engine)  # a second process starting: migrations and seeding are no-ops
     with engine.connect() as connection:
         assert connection.scalar(text("select count(*) from cases")) == len(DEMO_CASES)
-        assert connection.scalar(text("select version_num from alembic_version")) == "0001"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0002"
 
     number, national_id, status, _ = DEMO_CASES[0]
     assert find_case(engine, number, national_id).status == status
@@ -24,10 +25,39 @@ def test_cases_tickets_and_lockout_on_postgresql(postgresql_url):
     report = import_cases(engine, ["case_number,national_id,status,updated_at", "LAB-2026-000001,XY1234,lost,2026-01-01"])
     assert report.errors and find_case(engine, "LAB-2026-000001", "XY1234") is None
 
+    policy = LockPolicy()
     now = dt.datetime.now(dt.timezone.utc)
-    for i in range(MAX_FAILED_ATTEMPTS):
-        record_attempt(engine, "pg-citizen", succeeded=False, now=now + dt.timedelta(seconds=i))
-    assert locked_until(engine, "pg-citizen", now=now + dt.timedelta(minutes=1)) is not None
+    keys = AttemptKeys.of("pg-citizen", case_number="LAB-2099-000001")
+    for i in range(policy.sender):
+        at = now + dt.timedelta(seconds=i)
+        finish_attempt(engine, begin_attempt(engine, keys, policy, now=at), keys, policy, succeeded=False, now=at)
+    assert locked_until(engine, keys, policy, now=now + dt.timedelta(minutes=1)) is not None
 
     ticket = open_ticket(engine, "pg-citizen", "whatsapp", "fr", [{"role": "citizen", "text": "bonjour"}])
     assert ticket.reference.startswith("HT-")
+
+
+def test_two_replicas_see_the_same_failures_and_parallel_guesses_get_no_extra_tries(postgresql_url):
+    """Two action servers are two engines on one database; 20 guesses at once from 20
+    conversations against one case number: only the case's limit of them is checked."""
+    init_store(get_engine(postgresql_url))
+    replicas = [create_engine(postgresql_url, pool_size=10), create_engine(postgresql_url, pool_size=10)]
+    policy = LockPolicy()
+    case_number = "LAB-2099-000777"
+
+    def guess(n: int) -> bool:
+        engine = replicas[n % 2]
+        keys = AttemptKeys.of(f"pg-guesser-{n}", case_number=case_number)
+        started = begin_attempt(engine, keys, policy)
+        if isinstance(started, Lock):
+            return False
+        finish_attempt(engine, started, keys, policy, succeeded=False)
+        return True
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        checked = sum(pool.map(guess, range(20)))
+    assert checked == policy.case
+    for engine in replicas:
+        lock = locked_until(engine, AttemptKeys.of("pg-someone-new", case_number=case_number), policy)
+        assert lock is not None and lock.scope == "case"
+        engine.dispose()

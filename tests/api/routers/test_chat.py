@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from observability.pseudonyms import client_pseudonym
 from tests.api.conftest import Recorded
 
 CHAT = "/api/chat"
@@ -229,10 +230,26 @@ def test_reply_is_folded_and_language_read_from_the_tracker(client_for, rasa, ac
     assert sent.body == {
         "sender": "user@example.com",
         "message": "congé annuel ?",
-        "metadata": {"channel": "web", "request_id": response.headers["x-request-id"]},
+        "metadata": {
+            "channel": "web", "request_id": response.headers["x-request-id"],
+            "client": client_pseudonym("ip", "testclient"),
+        },
     }
     (tracker,) = rasa.calls("GET", "/conversations/user@example.com/tracker")
     assert tracker.query == "include_events=NONE"
+
+
+def test_the_client_address_is_the_apis_to_say_and_goes_as_a_keyed_hash(client_for, rasa, actions):
+    """A browser's own `client` cannot dodge the case look-up's count per address."""
+    rasa.on("POST", "/webhooks/rest/webhook", 200, [{"recipient_id": "web-9", "text": "ok"}])
+    client = client_for(rasa_url=rasa.url, action_server_url=actions.url, pseudonym_key="ministry-secret")
+    forged = "f" * 64
+    response = client.post(CHAT, json={"sender": "web-9", "message": "AB123456", "metadata": {"client": forged}})
+    assert response.status_code == 200, response.text
+    sent = rasa.calls("POST", "/webhooks/rest/webhook")[0].body["metadata"]["client"]
+    assert sent == client_pseudonym("ip", "testclient", "ministry-secret")
+    assert sent != forged and sent != client_pseudonym("ip", "testclient")  # the key is used
+    assert "testclient" not in json.dumps(rasa.calls("POST", "/webhooks/rest/webhook")[0].body)
 
 
 def test_tracker_language_wins_over_the_reply_hint(client_for, rasa, actions):

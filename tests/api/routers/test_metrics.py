@@ -32,7 +32,8 @@ def test_metrics_are_prometheus_text(client):
     assert response.headers["content-type"].startswith("text/plain; version=")
     names = {family.name for family in text_string_to_metric_families(response.text)}
     assert {"assistant_turns", "assistant_turn_seconds", "assistant_errors", "assistant_fallbacks",
-            "assistant_handoffs", "http_requests", "process_cpu_seconds"} <= names
+            "assistant_handoffs", "assistant_lookup_locks", "assistant_lookups_refused", "http_requests",
+            "process_cpu_seconds"} <= names
 
 
 def test_an_answered_turn_is_counted_with_its_channel_and_language(client, rasa):
@@ -98,6 +99,38 @@ def test_an_unknown_fallback_reason_is_counted_as_other(client, rasa):
     rasa.on("POST", REST, 200, [{"recipient_id": SENDER, "custom": {"outcome": "fallback", "reason": "x" * 40}}])
     assert chat(client).status_code == 200
     assert metric(client, "assistant_fallbacks_total", channel="web", language="fr", reason="other") == 1
+
+
+def test_a_case_look_up_lock_and_its_refusals_are_counted_and_never_shown(client, rasa):
+    not_found = "Aucun dossier ne correspond à ce numéro et à cette CIN."
+    rasa.on("POST", REST, 200, [
+        {"recipient_id": SENDER, "text": not_found},
+        {"recipient_id": SENDER, "custom": {"lookup": {"locked": ["case", "client"]}, "language": "fr"}},
+    ])
+    response = chat(client, "ZZ000000")
+    assert response.status_code == 200
+    # The citizen gets the plain "not found", whether or not the failure set a lock.
+    assert response.json()["messages"] == [{"text": not_found}]
+    assert metric(client, "assistant_lookup_locks_total", channel="web", scope="case") == 1
+    assert metric(client, "assistant_lookup_locks_total", channel="web", scope="client") == 1
+    rasa.on("POST", REST, 200, [
+        {"recipient_id": SENDER, "text": "Ce dossier est temporairement protégé.",
+         "buttons": [{"title": "Parler à un conseiller", "payload": "/request_human"}]},
+        {"recipient_id": SENDER, "custom": {"lookup": {"refused": "case"}, "language": "fr"}},
+    ])
+    for _ in range(2):
+        assert chat(client, "AB123456").status_code == 200
+    assert metric(client, "assistant_lookups_refused_total", channel="web", scope="case") == 2
+    assert metric(client, "assistant_lookups_refused_total", channel="web", scope="sender") == 0
+    assert metric(client, "assistant_lookup_locks_total", channel="web", scope="case") == 1
+    assert metric(client, "assistant_fallbacks_total", channel="web", language="fr", reason="no_reply") == 0
+
+
+def test_an_unknown_lock_scope_is_counted_as_other(client, rasa):
+    rasa.on("POST", REST, 200, [{"recipient_id": SENDER, "custom": {"lookup": {"refused": "LAB-2025-000123"}}}])
+    assert chat(client).status_code == 200
+    assert metric(client, "assistant_lookups_refused_total", channel="web", scope="other") == 1
+    assert "000123" not in client.get("/metrics").text
 
 
 def test_a_silent_bot_with_every_part_up_is_a_fallback(client, rasa):

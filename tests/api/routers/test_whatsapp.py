@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.whatsapp.inbound import InboundMessage
 from api.whatsapp.inbox import record
+from observability.pseudonyms import client_pseudonym
 from store import get_engine, init_store
 from store.models import WhatsAppInboxMessage as Inbox
 from tests.api.conftest import closed_port_url, metric
@@ -193,7 +194,8 @@ def test_text_message_is_answered_through_the_graph_api(make_client, rasa, graph
     assert row.status == "answered" and row.wa_id == CITIZEN and row.attempts == 1
     (sent_to_rasa,) = rasa.calls("POST", REST)
     assert sent_to_rasa.body == {
-        "sender": SENDER, "message": "congé annuel ?", "metadata": {"channel": "whatsapp", "request_id": row.message_id},
+        "sender": SENDER, "message": "congé annuel ?",
+        "metadata": {"channel": "whatsapp", "request_id": row.message_id, "client": client_pseudonym("whatsapp", CITIZEN)},
     }
     (request,) = graph.requests
     assert request.path == MESSAGES_PATH
