@@ -69,11 +69,14 @@ test-bot: setup model
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
 # Debian packages the tests drive for real: Chromium for the web page (never a
-# downloaded browser), PostgreSQL and Redis for the production profile.
+# downloaded browser), PostgreSQL and Redis for the production profile, espeak-ng
+# and ffmpeg to record the WhatsApp voice notes (OGG/Opus) that the speech model hears.
 test-deps:
 	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	if [ -n "$$missing" ]; then echo "==> Installing Debian packages for the tests:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 

@@ -16,6 +16,7 @@ from api.errors import ApiError
 from api.probes import ManifestReader
 from api.rasa_client import RasaClient
 from api.settings import Settings
+from api.whatsapp.speech import Transcriber, load_transcriber
 from api.whatsapp.worker import WhatsAppWorker
 from store import get_engine, init_store
 
@@ -85,6 +86,20 @@ def _open_store(database_url: str) -> Engine:
 
 
 StoreEngineDep = Annotated[Engine, Depends(get_store_engine)]
+
+
+async def get_transcriber(settings: Settings) -> Transcriber | None:
+    """The speech model of SPEECH_MODEL, loaded once per process off the event loop; None when
+    unset, or when it cannot be loaded (logged: voice notes then get the polite reply)."""
+    if settings.speech_model is None:
+        return None
+    try:
+        return await anyio.to_thread.run_sync(
+            load_transcriber, settings.speech_model, settings.speech_workers, settings.speech_cpu_threads
+        )
+    except Exception as exc:
+        logging.getLogger(__name__).error("Cannot load the speech model %s: %r", settings.speech_model, exc)
+        return None
 
 
 async def get_whatsapp(request: Request) -> WhatsAppWorker | None:

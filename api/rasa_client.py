@@ -70,7 +70,7 @@ class RasaClient:
         The tracker is the authority: the NLU component keeps the slot sticky, so
         it says which language the bot actually answered in.
         """
-        path = f"/conversations/{quote(sender, safe='')}/tracker"
+        path = f"/conversations/{conversation_path(sender)}/tracker"
         try:
             response = await self._request(sender, "GET", path, params={"include_events": "NONE"})
             response.raise_for_status()
@@ -96,7 +96,7 @@ class RasaClient:
         """Append Rasa's `resume` event, so the bot answers this sender again after a handoff."""
         await self._post_api(
             sender,
-            f"/conversations/{quote(sender, safe='')}/tracker/events",
+            f"/conversations/{conversation_path(sender)}/tracker/events",
             {"event": "resume"},
             params={"include_events": "NONE"},
         )
@@ -132,6 +132,16 @@ class RasaClient:
             return response.json()
         except ValueError as exc:
             raise AssistantFailed(f"Rasa answered a body that is not JSON on {path}: {response.text[:300]!r}") from exc
+
+
+def conversation_path(sender: str) -> str:
+    """The sender as a path segment of Rasa's /conversations/<id>/ routes.
+
+    Rasa 3.6 (Sanic) does not percent-decode that segment, so ``wa%3A2126…`` would be
+    another, empty conversation: ``:``, ``@`` and ``+`` (legal in a path segment, and in
+    senders: ``wa:2126…``, ``user@example.com``) are left as they are.
+    """
+    return quote(sender, safe=":@+")
 
 
 def fold_reply(items: list[dict[str, Any]]) -> tuple[list[BotMessage], str | None]:

@@ -179,6 +179,37 @@ class Settings(BaseSettings):
             "(the process died) is answered again at the next start-up."
         ),
     )
+    whatsapp_media_max_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        gt=0,
+        description=(
+            "Largest voice note downloaded from the Graph API, in bytes (WhatsApp's own cap "
+            "for audio is 16 MB); a bigger one gets a polite reply and is not fetched."
+        ),
+    )
+    speech_model: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of a faster-whisper (CTranslate2) Whisper model that transcribes WhatsApp "
+            "voice notes, which are then answered like typed text. Unset: voice notes get a "
+            "polite reply and the offer of an agent."
+        ),
+    )
+    speech_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds one voice note may take to transcribe; past that the citizen is asked to type.",
+    )
+    speech_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Voice notes transcribed at once per API process (each in a thread of its own).",
+    )
+    speech_cpu_threads: int = Field(
+        default=2,
+        ge=1,
+        description="CPU threads of each transcription.",
+    )
 
     @property
     def pseudonym_secret(self) -> str | None:
@@ -202,6 +233,11 @@ class Settings(BaseSettings):
     def _empty_key_is_unset(cls, key: SecretStr | None) -> SecretStr | None:
         # ASSIST_API_KEY= (empty) must not become a key that an empty bearer matches.
         return key if key is not None and key.get_secret_value().strip() else None
+
+    @field_validator("speech_model", mode="before")
+    @classmethod
+    def _empty_path_is_unset(cls, path: object) -> object:
+        return None if isinstance(path, str) and not path.strip() else path
 
     @field_validator("cors_origins", mode="before")
     @classmethod

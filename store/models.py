@@ -119,8 +119,14 @@ class WhatsAppInboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     wa_id: Mapped[str] = mapped_column(String(32), index=True)
-    # What goes to Rasa: the typed text, or the payload of the button or list row tapped.
+    # What goes to Rasa: the typed text, or the payload of the button or list row tapped
+    # ("" for media, whose transcript, if any, is not kept).
     text: Mapped[str] = mapped_column(String)
+    # WhatsApp's message type: "text" (typed text and taps), "audio", "image", "location"...
+    kind: Mapped[str] = mapped_column(String(32), default="text", server_default="text")
+    # Media messages: the Graph API id of the file (valid about 30 days) and its declared type.
+    media_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    mime_type: Mapped[str | None] = mapped_column(String(255), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

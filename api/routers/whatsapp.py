@@ -17,10 +17,10 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
-from api.deps import SettingsDep, WhatsAppDep, get_store_engine
+from api.deps import SettingsDep, WhatsAppDep, get_store_engine, get_transcriber
 from api.errors import ApiError, error_responses
 from api.rasa_client import RasaClient
-from api.whatsapp.graph import GraphClient
+from api.whatsapp.graph import GraphClient, GraphMedia
 from api.whatsapp.inbound import WebhookBody, inbound_messages
 from api.whatsapp.signature import signature_matches
 from api.whatsapp.worker import WhatsAppWorker
@@ -62,6 +62,16 @@ async def whatsapp_lifespan(app: FastAPI) -> AsyncIterator[None]:
             attempts=settings.whatsapp_send_attempts,
             max_wait_s=settings.whatsapp_retry_max_wait_s,
         )
+        media = GraphMedia(
+            graph_http,
+            settings.whatsapp_graph_url,
+            settings.whatsapp_graph_version,
+            settings.whatsapp_access_token.get_secret_value(),
+            max_bytes=settings.whatsapp_media_max_bytes,
+        )
+        speech = await get_transcriber(settings)
+        if speech is None:
+            logger.info("WhatsApp voice notes are not transcribed (no speech model): they get a polite reply")
         rasa = RasaClient(app.state.http_client, settings.rasa_urls, settings.rasa_timeout_s)
         worker = WhatsAppWorker(
             engine,
@@ -71,6 +81,9 @@ async def whatsapp_lifespan(app: FastAPI) -> AsyncIterator[None]:
             claim_timeout_s=settings.whatsapp_claim_timeout_s,
             metrics=app.state.metrics,
             pseudonym_key=settings.pseudonym_secret,
+            media=media,
+            speech=speech,
+            speech_timeout_s=settings.speech_timeout_s,
         )
         await worker.start()
         app.state.whatsapp = worker
@@ -134,8 +147,9 @@ class Received(BaseModel):
 async def receive_webhook(request: Request, settings: SettingsDep, worker: WhatsAppWorkerDep) -> Received:
     """Check the signature, store the new messages and answer 200 at once.
 
-    `messages` counts the messages queued for an answer: text messages and button
-    or list replies never received before (status callbacks and Meta's retries count 0).
+    `messages` counts the messages queued for an answer: every message never received
+    before, text, taps, voice notes and other media alike (status callbacks, reactions
+    and Meta's retries count 0).
     """
     body = await request.body()
     signature = request.headers.get(SIGNATURE_HEADER)

@@ -1,9 +1,12 @@
-"""Client of the Cloud API's messages endpoint: ``POST {graph}/{version}/{phone_number_id}/messages``."""
+"""Clients of the Cloud API: the messages endpoint (``POST {graph}/{version}/{phone_number_id}/messages``)
+and the media endpoint (``GET {graph}/{version}/{media_id}``, then the file's URL)."""
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from tenacity import (
@@ -144,3 +147,107 @@ def _retry_after_s(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+class MediaUnavailable(Exception):
+    """A citizen's media file could not be had: its reason says why, `code` sorts it.
+
+    Codes: ``not_found`` (Graph answers 404 for the id, or the file's URL has expired),
+    ``too_large`` (over the size cap), ``not_audio`` (a MIME type that is not audio),
+    ``unreachable`` (the Graph API failed or could not be reached).
+    """
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Media:
+    content: bytes
+    mime_type: str
+
+
+class GraphMedia:
+    """Downloads the files citizens send: ``GET {graph}/{version}/{media-id}`` gives a short-lived
+    URL, its MIME type and size; the URL is then fetched with the same bearer token.
+
+    The size is checked against `max_bytes` three times: the size Graph declares, the
+    download's Content-Length, and the bytes actually read (the download stops there).
+
+    Usage::
+
+        media = GraphMedia(http, "https://graph.facebook.com", "v21.0", token, max_bytes=16 * 2**20)
+        voice = await media.fetch("1037543291543636", accept="audio/")
+    """
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        graph_url: str,
+        version: str,
+        access_token: str,
+        *,
+        max_bytes: int,
+        timeout_s: float = 30.0,
+    ) -> None:
+        self._http = http
+        self._base = f"{graph_url.rstrip('/')}/{version}"
+        self._headers = {"Authorization": f"Bearer {access_token}"}
+        self.max_bytes = max_bytes
+        self._timeout_s = timeout_s
+
+    async def fetch(self, media_id: str, *, accept: str = "audio/") -> Media:
+        """The file's bytes and MIME type; raises MediaUnavailable."""
+        info = await self._info(media_id)
+        mime_type = str(info.get("mime_type") or "")
+        if not mime_type.lower().startswith(accept):
+            raise MediaUnavailable("not_audio", f"media {media_id} is {mime_type or 'of no declared type'!s}, not {accept}*")
+        declared = info.get("file_size")
+        if isinstance(declared, int | str) and str(declared).isdigit() and int(declared) > self.max_bytes:
+            raise MediaUnavailable("too_large", f"media {media_id} has {int(declared)} bytes, over the cap of {self.max_bytes}")
+        url = info.get("url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise MediaUnavailable("unreachable", f"Graph gave no usable URL for media {media_id}")
+        return Media(await self._download(media_id, url), mime_type)
+
+    async def _info(self, media_id: str) -> dict[str, Any]:
+        url = f"{self._base}/{quote(media_id, safe='')}"
+        try:
+            response = await self._http.get(url, headers=self._headers, timeout=self._timeout_s)
+        except httpx.TransportError as exc:
+            raise MediaUnavailable("unreachable", f"cannot reach the Graph API for media {media_id}: {exc!r}") from exc
+        if response.status_code in (400, 404):
+            # Graph answers 400 (code 100) or 404 for an id that does not exist or is no longer kept.
+            raise MediaUnavailable("not_found", f"Graph answered HTTP {response.status_code} for media {media_id}: "
+                                                f"{_graph_error(response).get('message') or response.text[:200]!r}")
+        if not response.is_success:
+            raise MediaUnavailable("unreachable", f"Graph answered HTTP {response.status_code} for media {media_id}")
+        try:
+            info = response.json()
+        except ValueError as exc:
+            raise MediaUnavailable("unreachable", f"Graph answered a body that is not JSON for media {media_id}") from exc
+        if not isinstance(info, dict):
+            raise MediaUnavailable("unreachable", f"Graph answered {type(info).__name__} for media {media_id}")
+        return info
+
+    async def _download(self, media_id: str, url: str) -> bytes:
+        try:
+            async with self._http.stream("GET", url, headers=self._headers, timeout=self._timeout_s) as response:
+                if response.status_code in (401, 403, 404, 410):
+                    # The URL lives 5 minutes; after that the CDN refuses it.
+                    raise MediaUnavailable("not_found", f"the URL of media {media_id} answered HTTP "
+                                                        f"{response.status_code} (expired?)")
+                if not response.is_success:
+                    raise MediaUnavailable("unreachable", f"the URL of media {media_id} answered HTTP {response.status_code}")
+                length = response.headers.get("content-length", "")
+                if length.isdigit() and int(length) > self.max_bytes:
+                    raise MediaUnavailable("too_large", f"media {media_id} has {length} bytes, over the cap of {self.max_bytes}")
+                content = bytearray()
+                async for chunk in response.aiter_bytes():
+                    content += chunk
+                    if len(content) > self.max_bytes:
+                        raise MediaUnavailable("too_large", f"media {media_id} is over the cap of {self.max_bytes} bytes")
+                return bytes(content)
+        except httpx.TransportError as exc:
+            raise MediaUnavailable("unreachable", f"cannot download media {media_id}: {exc!r}") from exc

@@ -33,6 +33,9 @@ def record(engine: Engine, messages: list[InboundMessage]) -> list[InboundMessag
                     message_id=message.message_id,
                     wa_id=message.wa_id,
                     text=message.text,
+                    kind=message.kind,
+                    media_id=message.media_id,
+                    mime_type=message.mime_type,
                     status="received",
                     received_at=_now(),
                     attempts=0,
@@ -62,7 +65,7 @@ def claim(engine: Engine, message_id: str, claim_timeout_s: float) -> InboundMes
         if taken.rowcount != 1:
             return None
         row = session.scalars(select(Inbox).where(Inbox.message_id == message_id)).one()
-        return InboundMessage(message_id=row.message_id, wa_id=row.wa_id, text=row.text)
+        return _inbound(row)
 
 
 def finish(engine: Engine, message_id: str, status: str, error: str | None = None) -> None:
@@ -96,4 +99,11 @@ def unanswered(engine: Engine, claim_timeout_s: float) -> list[InboundMessage]:
             .where(Inbox.status == "received", or_(Inbox.claimed_at.is_(None), Inbox.claimed_at < stale))
             .order_by(Inbox.id)
         ).all()
-        return [InboundMessage(message_id=r.message_id, wa_id=r.wa_id, text=r.text) for r in rows]
+        return [_inbound(r) for r in rows]
+
+
+def _inbound(row: Inbox) -> InboundMessage:
+    return InboundMessage(
+        message_id=row.message_id, wa_id=row.wa_id, text=row.text,
+        kind=row.kind, media_id=row.media_id, mime_type=row.mime_type,
+    )

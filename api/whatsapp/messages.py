@@ -29,6 +29,45 @@ LIST_BODY_LIMIT = 4096
 LIST_LABEL = {"ar": "الخيارات", "fr": "Options", "en": "Options"}
 CHOOSE_PROMPT = {"ar": "اختر:", "fr": "Choisissez :", "en": "Choose:"}
 
+# Replies to messages the assistant cannot read (worker.py), each one sentence that says what it
+# reads, sent with the agent button (the bot's `request_human` intent, as actions/messages.py offers it).
+AGENT_PAYLOAD = "/request_human"
+AGENT_BUTTON = {"ar": "التحدث مع موظف", "fr": "Un conseiller humain", "en": "Talk to an agent"}
+MEDIA_TEXTS: dict[str, dict[str, str]] = {
+    # An image, document, sticker, location... while voice notes are transcribed.
+    "text_and_voice_only": {
+        "ar": "لا أستطيع أن أقرأ إلا الرسائل المكتوبة والرسائل الصوتية، فاكتب سؤالك أو سجله بصوتك، أو تحدث مع موظف.",
+        "fr": "Je ne sais lire que les messages écrits et les messages vocaux : écrivez ou dites votre question, "
+        "ou parlez à un conseiller.",
+        "en": "I can only read text messages and voice notes, so please type or say your question, "
+        "or talk to an agent.",
+    },
+    # Any message but text, when no speech model is configured.
+    "text_only": {
+        "ar": "لا أستطيع أن أقرأ إلا الرسائل المكتوبة، فاكتب سؤالك من فضلك، أو تحدث مع موظف.",
+        "fr": "Je ne sais lire que les messages écrits : écrivez votre question, ou parlez à un conseiller.",
+        "en": "I can only read text messages, so please type your question, or talk to an agent.",
+    },
+    # A voice note over WHATSAPP_MEDIA_MAX_BYTES.
+    "voice_too_long": {
+        "ar": "هذه الرسالة الصوتية أطول مما أستطيع قراءته، فأرسل رسالة أقصر أو اكتب سؤالك، أو تحدث مع موظف.",
+        "fr": "Ce message vocal est trop long pour moi : envoyez-en un plus court ou écrivez votre question, "
+        "ou parlez à un conseiller.",
+        "en": "This voice note is too long for me, so please send a shorter one or type your question, "
+        "or talk to an agent.",
+    },
+    # A voice note that could not be fetched, decoded or transcribed in time, or was silent.
+    "voice_not_understood": {
+        "ar": "لم أتمكن من فهم هذه الرسالة الصوتية، فأعد تسجيلها أو اكتب سؤالك، أو تحدث مع موظف.",
+        "fr": "Je n'ai pas pu comprendre ce message vocal : renvoyez-le ou écrivez votre question, "
+        "ou parlez à un conseiller.",
+        "en": "I could not understand this voice note, so please send it again or type your question, "
+        "or talk to an agent.",
+    },
+    # Said before the answer to a transcribed voice note.
+    "heard": {"ar": "فهمت: «{text}»", "fr": "J'ai compris : « {text} »", "en": "I understood: “{text}”"},
+}
+
 # Where a chunk may end: after a sentence's closing punctuation (Latin or Arabic,
 # with any closing quotes or brackets) followed by white space, or before a line break.
 _SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)\]]*(?=\s)")
@@ -80,6 +119,18 @@ def shorten(title: str, limit: int) -> str:
 def text_payloads(to: str, text: str) -> list[dict[str, Any]]:
     """A text as text messages of at most 4,096 characters each (an agent's reply, for one)."""
     return [_text(to, chunk) for chunk in split_text(text, TEXT_LIMIT)]
+
+
+def media_text(key: str, language: str, **values: str) -> str:
+    """A fixed text of MEDIA_TEXTS in `language` (Arabic when unknown)."""
+    texts = MEDIA_TEXTS[key]
+    return texts.get(language, texts["ar"]).format(**values)
+
+
+def with_agent_button(to: str, text: str, language: str) -> list[dict[str, Any]]:
+    """`text` with the button that asks for an agent, as a reply-button message."""
+    title = AGENT_BUTTON.get(language, AGENT_BUTTON["ar"])
+    return reply_payloads(to, [BotMessage(text=text, buttons=[Button(title=title, payload=AGENT_PAYLOAD)])], language)
 
 
 def reply_payloads(to: str, messages: list[BotMessage], language: str) -> list[dict[str, Any]]:

@@ -3,6 +3,12 @@
 The webhook stores each message, then hands it here; the worker asks Rasa and
 sends the reply through the Graph API. Messages of one citizen go to the same
 queue, so they are answered in the order they came.
+
+Every message gets a reply. A voice note is fetched from the Graph API and
+transcribed when a speech model is loaded, then answered like typed text after
+"I understood: …"; any other media, or a voice note that cannot be had or
+understood, gets one sentence saying what the assistant reads, with the agent
+button, and its inbox row keeps the media id and why.
 """
 
 import asyncio
@@ -18,9 +24,10 @@ from sqlalchemy.engine import Engine
 from api.metrics import AssistantMetrics
 from api.rasa_client import AssistantFailed, AssistantUnreachable, RasaClient, fold_reply
 from api.whatsapp import inbox
-from api.whatsapp.graph import GraphClient, GraphSendFailed
-from api.whatsapp.inbound import InboundMessage
-from api.whatsapp.messages import reply_payloads, text_payloads
+from api.whatsapp.graph import GraphClient, GraphMedia, GraphSendFailed, MediaUnavailable
+from api.whatsapp.inbound import TEXT, InboundMessage
+from api.whatsapp.messages import media_text, reply_payloads, text_payloads, with_agent_button
+from api.whatsapp.speech import Transcriber, TranscriptionFailed
 from observability.logs import request_id
 from observability.pseudonyms import client_pseudonym
 
@@ -70,8 +77,15 @@ class WhatsAppWorker:
         claim_timeout_s: float,
         metrics: AssistantMetrics,
         pseudonym_key: str | None = None,
+        media: GraphMedia | None = None,
+        speech: Transcriber | None = None,
+        speech_timeout_s: float = 60.0,
     ) -> None:
         self.graph = graph
+        self._media = media
+        # Voice notes are transcribed only with both the media client and a speech model.
+        self._speech = speech if media is not None else None
+        self._speech_timeout_s = speech_timeout_s
         self._pseudonym_key = pseudonym_key
         self._engine = engine
         self._rasa = rasa
@@ -129,9 +143,21 @@ class WhatsAppWorker:
         sender = rasa_sender(message.wa_id)
         # The WhatsApp message id ties this answer's log lines together across processes.
         request_id.set(message_id)
+        if message.kind == TEXT:
+            await self._answer_text(message, sender, message.text)
+        elif message.kind == "audio" and self._speech is not None:
+            await self._answer_voice(message, sender)
+        else:
+            logger.info("WhatsApp message %s of type %r: told what the assistant reads", message_id, message.kind)
+            key = "text_and_voice_only" if self._speech is not None else "text_only"
+            await self._decline(message, sender, key, None)
+
+    async def _answer_text(self, message: InboundMessage, sender: str, text: str, heard: bool = False) -> None:
+        """Ask Rasa and send its reply; a transcript (`heard`) is shown back first."""
+        message_id = message.message_id
         started = time.perf_counter()
         try:
-            items = await self._rasa.send_message(sender, message.text, rasa_metadata(message.wa_id, self._pseudonym_key))
+            items = await self._rasa.send_message(sender, text, rasa_metadata(message.wa_id, self._pseudonym_key))
         except (AssistantUnreachable, AssistantFailed) as exc:
             logger.error("WhatsApp message %s: Rasa could not answer: %s", message_id, exc)
             # The web chat's error codes for the same failures.
@@ -142,17 +168,62 @@ class WhatsAppWorker:
             await self._finish(message_id, "failed", error)
             return
         replies, language = fold_reply(items)
-        if any(reply.buttons for reply in replies):
-            # Labels of lists and prompts follow the conversation's language.
+        if heard or any(reply.buttons for reply in replies):
+            # Labels of lists and prompts, and the transcript's preamble, follow the conversation's language.
             language = await self._rasa.conversation_language(sender) or language
         self._metrics.record_turn(CHANNEL, language, items, replies, time.perf_counter() - started)
-        payloads = reply_payloads(message.wa_id, replies, language or DEFAULT_LANGUAGE)
+        language = language or DEFAULT_LANGUAGE
+        payloads = reply_payloads(message.wa_id, replies, language)
+        if heard:
+            payloads = text_payloads(message.wa_id, media_text("heard", language, text=text)) + payloads
         not_sent = await self._deliver(message_id, payloads)
         if not_sent:
             self._metrics.record_error(CHANNEL, "reply_not_delivered")
             await self._finish(message_id, "failed", f"Graph API: {not_sent}")
         else:
             await self._finish(message_id, "answered")
+
+    async def _answer_voice(self, message: InboundMessage, sender: str) -> None:
+        """Fetch and transcribe a voice note, then answer its text; or say why it was not understood."""
+        assert self._media is not None and self._speech is not None
+        try:
+            if not message.media_id:
+                raise MediaUnavailable("not_found", "the webhook gave no media id")
+            declared = (message.mime_type or "audio/").lower()
+            if not declared.startswith("audio/"):
+                raise MediaUnavailable("not_audio", f"the webhook declares {message.mime_type}, not audio/*")
+            media = await self._media.fetch(message.media_id, accept="audio/")
+            transcript = await self._speech.transcribe(media.content, timeout_s=self._speech_timeout_s)
+        except (MediaUnavailable, TranscriptionFailed) as exc:
+            logger.warning("WhatsApp message %s: voice note not understood (%s): %s", message.message_id, exc.code, exc)
+            self._metrics.record_error(CHANNEL, f"voice_note_{exc.code}")
+            key = {"too_large": "voice_too_long", "not_audio": "text_and_voice_only"}.get(exc.code, "voice_not_understood")
+            await self._decline(message, sender, key, f"voice note {exc.code}: {exc}")
+            return
+        if not transcript.text.strip():
+            logger.warning("WhatsApp message %s: voice note not understood (empty): no speech recognised", message.message_id)
+            self._metrics.record_error(CHANNEL, "voice_note_empty")
+            await self._decline(message, sender, "voice_not_understood", "voice note empty: no speech recognised")
+            return
+        logger.info(
+            "WhatsApp message %s: voice note transcribed (%d characters, language %s)",
+            message.message_id, len(transcript.text), transcript.language,
+        )
+        await self._answer_text(message, sender, transcript.text.strip(), heard=True)
+
+    async def _decline(self, message: InboundMessage, sender: str, key: str, problem: str | None) -> None:
+        """Say what the assistant reads, with the agent button, in the conversation's language.
+
+        A `problem` (a voice note that should have been read) marks the inbox row `failed` with
+        it; a message that is not for the assistant to read is `answered` by this reply.
+        """
+        language = await self._rasa.conversation_language(sender) or DEFAULT_LANGUAGE
+        payloads = with_agent_button(message.wa_id, media_text(key, language), language)
+        not_sent = await self._deliver(message.message_id, payloads)
+        if not_sent:
+            self._metrics.record_error(CHANNEL, "reply_not_delivered")
+        errors = [e for e in (problem, not_sent and f"Graph API: {not_sent}") if e]
+        await self._finish(message.message_id, "failed" if errors else "answered", "; ".join(errors) or None)
 
     async def _deliver(self, message_id: str, payloads: list[dict[str, Any]]) -> str | None:
         """Send the payloads in order; return why one was not sent, or None when all were."""

@@ -16,7 +16,7 @@ def test_cases_tickets_and_lockout_on_postgresql(postgresql_url):
     init_store(engine)  # a second process starting: migrations and seeding are no-ops
     with engine.connect() as connection:
         assert connection.scalar(text("select count(*) from cases")) == len(DEMO_CASES)
-        assert connection.scalar(text("select version_num from alembic_version")) == "0002"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0003"
 
     number, national_id, status, _ = DEMO_CASES[0]
     assert find_case(engine, number, national_id).status == status

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.whatsapp.inbound import InboundMessage
+from api.whatsapp.messages import AGENT_BUTTON, MEDIA_TEXTS
 from api.whatsapp.inbox import record
 from observability.pseudonyms import client_pseudonym
 from store import get_engine, init_store
@@ -18,6 +19,7 @@ from store.models import WhatsAppInboxMessage as Inbox
 from tests.api.conftest import closed_port_url, metric
 from tests.api.whatsapp.fakes import (
     ACCESS_TOKEN,
+    FakeMedia,
     APP_SECRET,
     GRAPH_ERROR_429,
     GRAPH_ERROR_500,
@@ -25,13 +27,18 @@ from tests.api.whatsapp.fakes import (
     MESSAGES_PATH,
     PHONE_NUMBER_ID,
     VERIFY_TOKEN,
+    contacts_message,
     fake_graph,
+    location_message,
+    media_message,
     meta_signature,
     reply_message,
     signed,
     status_callback,
     text_message,
+    voice_note,
 )
+from tests.api.whatsapp.voice import silence, speech_model_dir, spoken
 
 WEBHOOK = "/webhooks/whatsapp"
 REST = "/webhooks/rest/webhook"
@@ -266,7 +273,7 @@ def test_more_than_three_buttons_become_a_list(make_client, rasa, graph, databas
     choices = [{"title": f"Programme d'emploi numéro {i} (ANAPEC)", "payload": f"/ask_question{{\"p\": {i}}}"}
                for i in range(12)]
     rasa_replies(rasa, [{"recipient_id": SENDER, "text": "Quel programme ?", "buttons": choices}])
-    rasa.on("GET", f"/conversations/{SENDER.replace(':', '%3A')}/tracker", 200, {"slots": {"language": "fr"}})
+    rasa.on("GET", f"/conversations/{SENDER}/tracker", 200, {"slots": {"language": "fr"}})
     client = make_client()
     post(client, text_message(CITIZEN, "wamid.l1", "programmes"))
     wait_until_done(database_url, "wamid.l1")
@@ -521,3 +528,206 @@ def test_a_signed_body_over_the_size_limit_or_not_utf8_is_refused_and_not_stored
     wait_until_done(database_url, "wamid.after-abuse")
     assert [r.message_id for r in rows(database_url)] == ["wamid.after-abuse"]
     assert len(graph.sent()) == 1
+
+
+# --- voice notes and other media: every message gets a reply ---
+
+TRACKER = f"/conversations/{SENDER}/tracker"
+QUESTION = "What is the minimum wage?"
+
+
+def conversation_in(rasa, language: str) -> None:
+    rasa.on("GET", TRACKER, 200, {"slots": {"language": language}})
+
+
+def declined(graph, key: str, language: str) -> None:
+    """The one reply sent: the fixed text `key` in `language`, with the agent button."""
+    (payload,) = graph.sent()
+    assert payload["to"] == CITIZEN and payload["type"] == "interactive"
+    interactive = payload["interactive"]
+    assert interactive["type"] == "button"
+    assert interactive["body"] == {"text": MEDIA_TEXTS[key][language]}
+    assert interactive["action"]["buttons"] == [
+        {"type": "reply", "reply": {"id": "/request_human", "title": AGENT_BUTTON[language]}}
+    ]
+
+
+def words(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+OTHER_MEDIA = [
+    media_message(CITIZEN, "wamid.image", "image", "m-image", "image/jpeg", caption="mon contrat"),
+    media_message(CITIZEN, "wamid.document", "document", "m-doc", "application/pdf", filename="contrat.pdf"),
+    media_message(CITIZEN, "wamid.sticker", "sticker", "m-sticker", "image/webp", animated=False),
+    media_message(CITIZEN, "wamid.video", "video", "m-video", "video/mp4"),
+    location_message(CITIZEN, "wamid.location"),
+    contacts_message(CITIZEN, "wamid.contacts"),
+]
+OTHER_MEDIA_IDS = ["image", "document", "sticker", "video", "location", "contacts"]
+
+
+@pytest.mark.parametrize("payload", OTHER_MEDIA + [voice_note(CITIZEN, "wamid.audio", "m-audio")],
+                         ids=OTHER_MEDIA_IDS + ["voice note"])
+def test_without_a_speech_model_every_message_gets_what_the_assistant_reads_and_the_agent_button(
+    make_client, rasa, graph, database_url, payload
+):
+    conversation_in(rasa, "fr")
+    client = make_client()
+    assert post(client, payload).json()["messages"] == 1
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    row = wait_until_done(database_url, message["id"])
+    assert row.status == "answered" and row.error is None
+    assert row.kind == message["type"]
+    assert row.media_id == (message[message["type"]].get("id") if isinstance(message[message["type"]], dict) else None)
+    declined(graph, "text_only", "fr")
+    assert rasa.calls("POST", REST) == []  # nothing is made up for Rasa
+    assert graph.media_requests() == []  # nothing is downloaded that cannot be read
+
+
+def test_the_reply_follows_the_conversations_language_and_is_arabic_when_unknown(make_client, rasa, graph, database_url):
+    client = make_client()  # the stand-in Rasa has no tracker for this citizen yet
+    post(client, location_message(CITIZEN, "wamid.where"))
+    wait_until_done(database_url, "wamid.where")
+    declined(graph, "text_only", "ar")
+
+    conversation_in(rasa, "en")
+    graph.requests.clear()
+    post(client, location_message(CITIZEN, "wamid.where-en"))
+    wait_until_done(database_url, "wamid.where-en")
+    declined(graph, "text_only", "en")
+
+
+def test_tapping_the_agent_button_sends_the_handoff_intent_to_rasa(make_client, rasa, graph, database_url):
+    client = make_client()
+    post(client, location_message(CITIZEN, "wamid.loc"))
+    wait_until_done(database_url, "wamid.loc")
+    button = graph.sent()[0]["interactive"]["action"]["buttons"][0]["reply"]
+    rasa_replies(rasa, [{"recipient_id": SENDER, "text": "Un conseiller va vous répondre."}])
+    post(client, reply_message(CITIZEN, "wamid.tap", "button_reply", button["id"], button["title"]))
+    assert wait_until_done(database_url, "wamid.tap").status == "answered"
+    assert [c.body["message"] for c in rasa.calls("POST", REST)] == ["/request_human"]
+
+
+@pytest.fixture
+def speaking_client(make_client):
+    """The API with the real speech model (Whisper tiny.en, CTranslate2)."""
+    def make(**overrides):
+        return make_client(speech_model=str(speech_model_dir()), **overrides)
+    return make
+
+
+def test_a_voice_note_is_fetched_transcribed_shown_back_and_answered(speaking_client, rasa, graph, database_url):
+    graph.media["m-voice"] = FakeMedia(spoken(QUESTION), "audio/ogg; codecs=opus")
+    rasa_replies(rasa, [
+        {"recipient_id": SENDER, "text": "The minimum wage is set by decree."},
+        {"recipient_id": SENDER, "custom": {"sources": SOURCES, "language": "en"}},
+    ])
+    conversation_in(rasa, "en")
+    client = speaking_client()
+    assert post(client, voice_note(CITIZEN, "wamid.voice", "m-voice")).json()["messages"] == 1
+    row = wait_until_done(database_url, "wamid.voice", timeout_s=60)
+    assert row.status == "answered", row.error
+    assert (row.kind, row.media_id) == ("audio", "m-voice")
+
+    info, download = graph.media_requests()
+    assert info.path == f"/{GRAPH_VERSION}/m-voice"
+    assert download.path.startswith("/whatsapp_business/attachments/?mid=m-voice")
+    assert info.headers["authorization"] == download.headers["authorization"] == f"Bearer {ACCESS_TOKEN}"
+
+    (turn,) = rasa.calls("POST", REST)
+    assert words(turn.body["message"]) == words(QUESTION)
+    assert turn.body["sender"] == SENDER and turn.body["metadata"]["channel"] == "whatsapp"
+    heard, answer = graph.sent()
+    assert heard["text"]["body"] == f"I understood: “{turn.body['message']}”"
+    assert answer["text"]["body"].startswith("The minimum wage is set by decree.")
+    assert metric(client, "assistant_turns_total", channel="whatsapp", language="en") == 1
+
+
+def test_with_a_speech_model_other_media_are_told_that_voice_notes_are_read(speaking_client, rasa, graph, database_url):
+    conversation_in(rasa, "en")
+    post(speaking_client(), OTHER_MEDIA[0])
+    assert wait_until_done(database_url, "wamid.image").status == "answered"
+    declined(graph, "text_and_voice_only", "en")
+    assert graph.media_requests() == []
+
+
+BAD_VOICE_NOTES = {
+    # id: (media as the Graph API keeps it, settings, reply, error in the inbox row)
+    "over the cap, as declared": (lambda: FakeMedia(spoken(QUESTION), "audio/ogg"), {"whatsapp_media_max_bytes": 1000},
+                                  "voice_too_long", "too_large"),
+    "over the cap, undeclared": (lambda: FakeMedia(spoken(QUESTION), "audio/ogg", declared_size=0, send_length=False),
+                                 {"whatsapp_media_max_bytes": 1000}, "voice_too_long", "too_large"),
+    "not audio": (lambda: FakeMedia(b"%PDF-1.4 not a voice note", "application/pdf"), {},
+                  "text_and_voice_only", "not_audio"),
+    "graph 404": (lambda: FakeMedia(b"", "audio/ogg", info_status=404), {}, "voice_not_understood", "not_found"),
+    "expired url": (lambda: FakeMedia(spoken(QUESTION), "audio/ogg", download_status=404), {},
+                    "voice_not_understood", "not_found"),
+    "corrupt audio": (lambda: FakeMedia(b"OggS" + bytes(range(256)) * 40, "audio/ogg"), {},
+                      "voice_not_understood", "unreadable"),
+    "slow transcriber": (lambda: FakeMedia(spoken(QUESTION), "audio/ogg"), {"speech_timeout_s": 0.001},
+                         "voice_not_understood", "timeout"),
+    "nothing said": (lambda: FakeMedia(silence(), "audio/ogg"), {}, "voice_not_understood", "empty"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_VOICE_NOTES), ids=list(BAD_VOICE_NOTES))
+def test_a_bad_voice_note_gets_a_clear_reply_is_logged_and_kept_in_the_inbox(
+    speaking_client, rasa, graph, database_url, caplog, case
+):
+    media, settings, reply, code = BAD_VOICE_NOTES[case]
+    graph.media["m-bad"] = media()
+    conversation_in(rasa, "fr")
+    client = speaking_client(**settings)
+    with caplog.at_level(logging.WARNING, logger="api.whatsapp"):
+        post(client, voice_note(CITIZEN, "wamid.bad-voice", "m-bad"))
+        row = wait_until_done(database_url, "wamid.bad-voice", timeout_s=60)
+    declined(graph, reply, "fr")
+    assert row.status == "failed" and row.error.startswith(f"voice note {code}"), row.error
+    assert (row.kind, row.media_id, row.mime_type) == ("audio", "m-bad", "audio/ogg; codecs=opus")
+    assert any("wamid.bad-voice" in r.getMessage() and code in r.getMessage()
+               for r in caplog.records if r.levelno >= logging.WARNING)
+    assert rasa.calls("POST", REST) == []
+    assert metric(client, "assistant_errors_total", channel="whatsapp", reason=f"voice_note_{code}") == 1
+
+    # The worker goes on: the next message is answered.
+    rasa_replies(rasa, [{"recipient_id": SENDER, "text": "ok"}])
+    post(client, text_message(CITIZEN, "wamid.after-bad-voice", "salaire minimum ?"))
+    assert wait_until_done(database_url, "wamid.after-bad-voice").status == "answered"
+
+
+def test_a_voice_note_declared_as_another_type_is_not_fetched(speaking_client, rasa, graph, database_url):
+    graph.media["m-odd"] = FakeMedia(spoken(QUESTION), "audio/ogg")
+    post(speaking_client(), media_message(CITIZEN, "wamid.odd", "audio", "m-odd", "image/jpeg"))
+    row = wait_until_done(database_url, "wamid.odd", timeout_s=60)
+    assert row.status == "failed" and row.error.startswith("voice note not_audio")
+    declined(graph, "text_and_voice_only", "ar")
+    assert graph.media_requests() == []
+
+
+def test_a_speech_model_that_cannot_load_is_logged_and_voice_notes_get_the_polite_reply(
+    make_client, rasa, graph, database_url, tmp_path, caplog
+):
+    broken = tmp_path / "not-a-model"
+    broken.mkdir()
+    (broken / "model.bin").write_bytes(b"this is not a CTranslate2 model")
+    (broken / "config.json").write_text("{}")
+    graph.media["m-voice"] = FakeMedia(spoken(QUESTION), "audio/ogg")
+    with caplog.at_level(logging.ERROR, logger="api"):
+        client = make_client(speech_model=str(broken))
+    assert any("speech model" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    post(client, voice_note(CITIZEN, "wamid.no-model", "m-voice"))
+    assert wait_until_done(database_url, "wamid.no-model").status == "answered"
+    declined(graph, "text_only", "ar")
+
+
+def test_a_voice_note_left_unanswered_is_transcribed_at_startup(speaking_client, rasa, graph, database_url):
+    engine = get_engine(database_url)
+    init_store(engine, seed_demo_cases=False)
+    record(engine, [InboundMessage(message_id="wamid.voice-before-restart", wa_id=CITIZEN, text="", kind="audio",
+                                   media_id="m-voice", mime_type="audio/ogg; codecs=opus")])
+    graph.media["m-voice"] = FakeMedia(spoken(QUESTION), "audio/ogg")
+    rasa_replies(rasa, [{"recipient_id": SENDER, "text": "ok"}])
+    speaking_client()
+    assert wait_until_done(database_url, "wamid.voice-before-restart", timeout_s=60).status == "answered"
+    assert words(rasa.calls("POST", REST)[0].body["message"]) == words(QUESTION)

@@ -32,6 +32,18 @@ class GraphRequest:
 
 
 @dataclass
+class FakeMedia:
+    """A file a citizen sent, as the Graph API keeps it."""
+
+    content: bytes
+    mime_type: str
+    info_status: int = 200  # answer to GET /{version}/{media-id} (404: unknown id)
+    download_status: int = 200  # answer to GET of its URL (404: the URL expired)
+    declared_size: int | None = None  # file_size in the media info; None: len(content)
+    send_length: bool = True  # whether the download carries Content-Length
+
+
+@dataclass
 class FakeGraph:
     """Records what is posted to it; answers the scripted replies first, then 200."""
 
@@ -41,6 +53,8 @@ class FakeGraph:
     script: list[tuple[int, Any, dict[str, str]]] = field(default_factory=list)
     # Answer every request with this once the script is used up (None: success).
     always: tuple[int, Any, dict[str, str]] | None = None
+    # Media by id, answered on GET /{version}/{media-id} and at the URL that gives.
+    media: dict[str, FakeMedia] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -55,6 +69,9 @@ class FakeGraph:
                 "contacts": [{"input": "x", "wa_id": "x"}],
                 "messages": [{"id": f"wamid.out.{next(self._ids)}"}],
             }, {}
+
+    def media_requests(self) -> list[GraphRequest]:
+        return [r for r in self.requests if r.path != MESSAGES_PATH]
 
     def sent(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests if r.path == MESSAGES_PATH]
@@ -86,6 +103,48 @@ def fake_graph() -> Iterator[FakeGraph]:
             self.end_headers()
             self.wfile.write(data)
 
+        def do_GET(self) -> None:  # noqa: N802
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            state.requests.append(GraphRequest(self.path, headers, None, time.monotonic()))
+            if headers.get("authorization") != f"Bearer {ACCESS_TOKEN}":
+                return self._reply(401, json.dumps(GRAPH_ERROR_AUTH).encode(), "application/json")
+            path = self.path.split("?", 1)[0]
+            if path.startswith(f"/{GRAPH_VERSION}/"):
+                media_id = path.removeprefix(f"/{GRAPH_VERSION}/")
+                media = state.media.get(media_id)
+                if media is None or media.info_status != 200:
+                    status = media.info_status if media else 404
+                    return self._reply(status, json.dumps(GRAPH_ERROR_NO_MEDIA).encode(), "application/json")
+                info = {
+                    "messaging_product": "whatsapp",
+                    "url": f"{state.url}/whatsapp_business/attachments/?mid={media_id}&ext=1750857384",
+                    "mime_type": media.mime_type,
+                    "sha256": hashlib.sha256(media.content).hexdigest(),
+                    "file_size": media.declared_size if media.declared_size is not None else len(media.content),
+                    "id": media_id,
+                }
+                return self._reply(200, json.dumps(info).encode(), "application/json")
+            media_id = self.path.partition("mid=")[2].partition("&")[0]
+            media = state.media.get(media_id)
+            if path != "/whatsapp_business/attachments/" or media is None or media.download_status != 200:
+                return self._reply(media.download_status if media else 404, b"URL signature expired", "text/plain")
+            self._reply(200, media.content, media.mime_type, length=media.send_length)
+
+        def _reply(self, status: int, data: bytes, content_type: str, length: bool = True) -> None:
+            self.send_response(status)
+            self.send_header("content-type", content_type)
+            if length:
+                self.send_header("content-length", str(len(data)))
+            else:
+                self.send_header("connection", "close")
+            self.end_headers()
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading (over its size cap)
+            if not length:
+                self.close_connection = True
+
         def log_message(self, *args: Any) -> None:
             pass
 
@@ -100,6 +159,9 @@ def fake_graph() -> Iterator[FakeGraph]:
 
 
 GRAPH_ERROR_500 = {"error": {"message": "An unknown error occurred", "type": "OAuthException", "code": 1}}
+GRAPH_ERROR_NO_MEDIA = {"error": {"message": "Unsupported get request. Object with ID does not exist",
+                                  "type": "GraphMethodException", "code": 100, "error_subcode": 33}}
+GRAPH_ERROR_AUTH = {"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}}
 GRAPH_ERROR_429 = {"error": {"message": "(#130429) Rate limit hit", "type": "OAuthException", "code": 130429}}
 
 
@@ -144,6 +206,51 @@ def reply_message(wa_id: str, message_id: str, kind: str, reply_id: str, title: 
             "timestamp": "1750857390",
             "type": "interactive",
             "interactive": {"type": kind, kind: {"id": reply_id, "title": title}},
+        }],
+    })
+
+
+def media_message(wa_id: str, message_id: str, kind: str, media_id: str, mime_type: str, **extra: Any) -> dict[str, Any]:
+    """An audio (voice note: ``voice=True``), image, video, document or sticker message."""
+    return webhook({
+        "contacts": contacts(wa_id),
+        "messages": [{
+            "from": wa_id, "id": message_id, "timestamp": "1750857400", "type": kind,
+            kind: {"id": media_id, "mime_type": mime_type, "sha256": "x", **extra},
+        }],
+    })
+
+
+def voice_note(wa_id: str, message_id: str, media_id: str, mime_type: str = "audio/ogg; codecs=opus") -> dict[str, Any]:
+    return media_message(wa_id, message_id, "audio", media_id, mime_type, voice=True)
+
+
+def location_message(wa_id: str, message_id: str) -> dict[str, Any]:
+    return webhook({
+        "contacts": contacts(wa_id),
+        "messages": [{
+            "from": wa_id, "id": message_id, "timestamp": "1750857400", "type": "location",
+            "location": {"latitude": 34.020882, "longitude": -6.84165, "name": "Rabat"},
+        }],
+    })
+
+
+def contacts_message(wa_id: str, message_id: str) -> dict[str, Any]:
+    return webhook({
+        "contacts": contacts(wa_id),
+        "messages": [{
+            "from": wa_id, "id": message_id, "timestamp": "1750857400", "type": "contacts",
+            "contacts": [{"name": {"formatted_name": "Ahmed"}, "phones": [{"phone": "+212600000009"}]}],
+        }],
+    })
+
+
+def reaction_message(wa_id: str, message_id: str) -> dict[str, Any]:
+    return webhook({
+        "contacts": contacts(wa_id),
+        "messages": [{
+            "from": wa_id, "id": message_id, "timestamp": "1750857400", "type": "reaction",
+            "reaction": {"message_id": "wamid.out.0", "emoji": "👍"},
         }],
     })
 
