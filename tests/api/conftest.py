@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -174,8 +175,9 @@ def client_for(tmp_path) -> Iterator[Callable[..., TestClient]]:
         client.__exit__(None, None, None)
 
 
-def metric(client: TestClient, name: str, **labels: str) -> float:
-    """One sample of the app's `GET /metrics` (0 when that series has not been counted yet)."""
+def metric(client: TestClient | httpx.Client, name: str, **labels: str) -> float:
+    """One sample of the API's `GET /metrics` (0 when that series has not been counted yet):
+    ``client`` is the app's test client, or an ``httpx.Client`` on a running stack's API."""
     response = client.get("/metrics")
     assert response.status_code == 200, response.text
     for family in text_string_to_metric_families(response.text):

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from store.models import WhatsAppInboxMessage
 from tests.api.whatsapp.fakes import (
     ACCESS_TOKEN, APP_SECRET, GRAPH_VERSION, PHONE_NUMBER_ID, VERIFY_TOKEN, fake_graph, signed, text_message,
 )
+from tests.api.conftest import metric as api_metric
 from tests.e2e.conftest import running
 
 pytestmark = pytest.mark.e2e
@@ -126,13 +126,8 @@ def as_shown_on_whatsapp(payloads: list[dict]) -> list[dict]:
 
 
 def metric(stack: Stack, name: str, **labels: str) -> float:
-    response = httpx.get(f"{stack.api_url}/metrics", timeout=30)
-    assert response.status_code == 200, response.text
-    for family in text_string_to_metric_families(response.text):
-        for sample in family.samples:
-            if sample.name == name and sample.labels == labels:
-                return sample.value
-    return 0.0
+    with httpx.Client(base_url=stack.api_url, timeout=30) as client:
+        return api_metric(client, name, **labels)
 
 
 def lock_counts(stack: Stack, channel: str) -> tuple[float, float, float]:

@@ -1,20 +1,15 @@
 """The real stack's /metrics counts a knowledge turn under its channel and language."""
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
+
+from tests.api.conftest import metric
 
 pytestmark = pytest.mark.e2e
 
 
 def turns(assistant, language: str) -> float:
-    labels = {"channel": "web", "language": language}
-    response = httpx.get(f"{assistant.api_url}/metrics", timeout=10)
-    assert response.status_code == 200, response.text
-    for family in text_string_to_metric_families(response.text):
-        for sample in family.samples:
-            if sample.name == "assistant_turns_total" and sample.labels == labels:
-                return sample.value
-    return 0.0
+    with httpx.Client(base_url=assistant.api_url, timeout=10) as client:
+        return metric(client, "assistant_turns_total", channel="web", language=language)
 
 
 def test_a_knowledge_turn_is_counted_with_its_language(assistant):
