@@ -24,7 +24,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge bench-load eval-knowledge eval-answers fit-knowledge clean
+.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge bench-load eval-knowledge eval-answers fit-knowledge purge clean
 
 help:
 	@echo "make run    set everything up, then start Rasa, the action server and the API"
@@ -116,6 +116,10 @@ eval-answers: setup model index
 # Fit the passage and answer models on the dev sets' labels (writes knowledge/scoring.json).
 fit-knowledge: setup index
 	$(VENV)/bin/python -m knowledge fit
+
+# Conversations older than CONVERSATION_RETENTION_DAYS (90) leave the store at DATABASE_URL.
+purge: $(VENV)/.installed
+	$(VENV)/bin/python -m api.conversations purge
 
 clean:
 	rm -rf var models .rasa

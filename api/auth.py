@@ -1,4 +1,5 @@
-"""The call-centre agents' API key: `Authorization: Bearer <ASSIST_API_KEY>`.
+"""The call-centre agents' API key: `Authorization: Bearer <ASSIST_API_KEY>`; the
+operators' key of the review of what the assistant could not answer: `OPS_API_KEY`.
 
 Citizens' endpoints need no key. Agent endpoints are closed (503) until a key
 is configured, so a deployment that forgot it is never open by default.
@@ -35,3 +36,24 @@ async def require_agent(
 
 
 AgentDep = Depends(require_agent)
+
+OPS_NOT_CONFIGURED = "The operators' review is not configured on this server (OPS_API_KEY is not set)."
+OPS_UNAUTHORIZED = "Send the operators' key (OPS_API_KEY, not an agent's key) as 'Authorization: Bearer <key>'."
+
+_ops_bearer = HTTPBearer(auto_error=False, description="The operators' key, OPS_API_KEY.")
+
+
+async def require_operator(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_ops_bearer)],
+) -> None:
+    """Let the request through only with the operators' key; the agents' key is refused like any other."""
+    if settings.ops_api_key is None:
+        raise ApiError(503, "ops_not_configured", OPS_NOT_CONFIGURED)
+    expected = settings.ops_api_key.get_secret_value().encode("utf-8")
+    given = credentials.credentials.encode("utf-8") if credentials else b""
+    if not secrets.compare_digest(given, expected):
+        raise ApiError(401, "unauthorized", OPS_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+
+
+OpsDep = Depends(require_operator)

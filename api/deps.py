@@ -88,6 +88,24 @@ def _open_store(database_url: str) -> Engine:
 StoreEngineDep = Annotated[Engine, Depends(get_store_engine)]
 
 
+async def keep_turn(settings: Settings, **turn: Any) -> None:
+    """Keep a citizen's turn in the conversation log (api/conversations.py), off the event loop.
+
+    Unlike StoreEngineDep, a store that cannot be opened costs the citizen nothing: it is logged.
+    """
+    from api import conversations
+
+    def write() -> None:
+        try:
+            engine = _open_store(settings.database_url)
+        except (SQLAlchemyError, OSError) as exc:
+            logging.getLogger(__name__).error("Cannot open the store to keep a turn: %r", exc)
+            return
+        conversations.record_turn_quietly(engine, pseudonym_key=settings.pseudonym_secret, **turn)
+
+    await anyio.to_thread.run_sync(write)
+
+
 async def get_transcriber(settings: Settings) -> Transcriber | None:
     """The speech model of SPEECH_MODEL, loaded once per process off the event loop; None when
     unset, or when it cannot be loaded (logged: voice notes then get the polite reply)."""

@@ -14,7 +14,7 @@ from api.errors import error_responses, install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter, limit_citizen_requests
 from api.metrics import AssistantMetrics, HttpMetrics
 from api.request_id import RequestIdMiddleware
-from api.routers import agent, assist, chat, feedback, health, metrics, web, whatsapp
+from api.routers import agent, assist, chat, feedback, health, metrics, ops, web, whatsapp
 from api.routers.web import STATIC_DIR
 from api.settings import Settings
 
@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assist.router)
     app.include_router(agent.router)
     app.include_router(agent.citizen_router, **citizen_limits)
+    app.include_router(ops.router)
+    app.include_router(ops.page_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: CORS headers go on every answer, the 413s included.
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)

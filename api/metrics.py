@@ -119,6 +119,23 @@ class AssistantMetrics:
         self.errors.labels(channel, reason).inc()
 
 
+REFUSED = "refused"
+HANDOFF = "handoff"
+ANSWERED = "answered"
+
+
+def turn_outcome(items: list[dict[str, Any]], replies: list[BotMessage]) -> tuple[str, str | None]:
+    """What became of a turn, as counted here: (`refused`, its fallback reason) when the bot gave up,
+    (`handoff`, None) when the reply opened a ticket, else (`answered`, None). Kept with the turn
+    for the operators' review (api/conversations.py)."""
+    reason = fallback_reason(items)
+    if reason:
+        return REFUSED, reason
+    if any(reply.handoff for reply in replies):
+        return HANDOFF, None
+    return ANSWERED, None
+
+
 def fallback_reason(items: list[dict[str, Any]]) -> str | None:
     """Why the bot gave up on this turn, from the `outcome` marker of its custom payloads; None if it did not."""
     if not items:

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The repository root, so the default index location does not depend on the
@@ -82,6 +82,27 @@ class Settings(BaseSettings):
             "Bearer key of the call-centre agents (agent console, /api/assist/*, "
             "/api/agent/*). Unset or empty: those endpoints answer 503, never open."
         ),
+    )
+    ops_api_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Bearer key of the operators' review (/ops, /api/ops/*): what the assistant could not "
+            "answer. Not the agents' key, which does not open it. Unset or empty: those endpoints "
+            "answer 503, never open."
+        ),
+    )
+    conversation_retention_days: int = Field(
+        default=90,
+        ge=1,
+        description=(
+            "Days the conversations (turns, feedback, finished WhatsApp messages, closed handoff "
+            "tickets) are kept; `make purge` (`python -m api.conversations purge`) deletes older ones."
+        ),
+    )
+    ops_export_max_rows: int = Field(
+        default=5000,
+        ge=1,
+        description="Most rows one CSV export of /api/ops may hold; a bigger one is refused (413), narrow the period.",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -227,12 +248,22 @@ class Settings(BaseSettings):
         return [name for name, value in values.items() if value is None]
 
     @field_validator(
-        "assist_api_key", "whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_access_token", "pseudonym_key"
+        "assist_api_key", "ops_api_key", "whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_access_token",
+        "pseudonym_key",
     )
     @classmethod
     def _empty_key_is_unset(cls, key: SecretStr | None) -> SecretStr | None:
         # ASSIST_API_KEY= (empty) must not become a key that an empty bearer matches.
         return key if key is not None and key.get_secret_value().strip() else None
+
+    @model_validator(mode="after")
+    def _operators_key_is_not_the_agents(self) -> "Settings":
+        # Agents' keys must not open the operators' review: the same value would.
+        if self.ops_api_key is not None and self.assist_api_key is not None and (
+            self.ops_api_key.get_secret_value() == self.assist_api_key.get_secret_value()
+        ):
+            raise ValueError("OPS_API_KEY must differ from ASSIST_API_KEY (agents' keys do not open /ops).")
+        return self
 
     @field_validator("speech_model", mode="before")
     @classmethod

@@ -133,3 +133,30 @@ class WhatsAppInboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     error: Mapped[str | None] = mapped_column(String, nullable=True)
+
+
+TURN_OUTCOMES = ("answered", "refused", "handoff")
+
+
+class ConversationTurn(Base):
+    """One citizen's message and the assistant's reply, kept for the operators' review (/ops).
+
+    Written when the turn happens (api/conversations.py), with its outcome from the bot's own
+    markers (api.metrics.turn_outcome): ``refused`` with the fallback reason (low_confidence,
+    out_of_scope, ...), ``handoff`` when the reply opened a ticket, else ``answered``. The texts
+    are masked as in the logs (observability.logs.mask_personal_data) and the sender is a keyed
+    hash; rows older than CONVERSATION_RETENTION_DAYS are purged.
+    """
+
+    __tablename__ = "conversation_turns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender_key: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    question: Mapped[str] = mapped_column(String)
+    answer: Mapped[str] = mapped_column(String)
+    sources: Mapped[list] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

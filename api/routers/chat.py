@@ -5,10 +5,10 @@ import logging
 import time
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import HttpClientDep, RasaClientDep, SettingsDep
+from api.deps import HttpClientDep, RasaClientDep, SettingsDep, keep_turn
 from api.errors import ApiError, Utf8JSONRoute, error_responses
 from api.limits import client_host
 from api.metrics import AssistantMetricsDep
@@ -47,6 +47,7 @@ async def chat(
     rasa: RasaClientDep,
     http: HttpClientDep,
     metrics: AssistantMetricsDep,
+    background: BackgroundTasks,
 ) -> ChatReply:
     # The limit is a setting, so it is checked here rather than in the model;
     # it is reported like every other invalid field.
@@ -90,6 +91,12 @@ async def chat(
     messages, reply_language = fold_reply(items)
     language = await rasa.conversation_language(chat_request.sender) or reply_language or DEFAULT_LANGUAGE
     metrics.record_turn("web", language, items, messages, time.perf_counter() - started)
+    # The turn and its outcome (answered, refused with the bot's reason, handoff) for the operators'
+    # review, written once the reply is sent: the citizen never waits for the store.
+    background.add_task(
+        keep_turn, settings, sender=chat_request.sender, channel="web", language=language,
+        question=chat_request.message, items=items, replies=messages,
+    )
     return ChatReply(sender=chat_request.sender, language=language, messages=messages)
 
 

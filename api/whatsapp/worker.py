@@ -13,6 +13,7 @@ button, and its inbox row keeps the media id and why.
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import zlib
@@ -21,6 +22,7 @@ from typing import Any
 import anyio
 from sqlalchemy.engine import Engine
 
+from api import conversations
 from api.metrics import AssistantMetrics
 from api.rasa_client import AssistantFailed, AssistantUnreachable, RasaClient, fold_reply
 from api.whatsapp import inbox
@@ -172,6 +174,11 @@ class WhatsAppWorker:
             # Labels of lists and prompts, and the transcript's preamble, follow the conversation's language.
             language = await self._rasa.conversation_language(sender) or language
         self._metrics.record_turn(CHANNEL, language, items, replies, time.perf_counter() - started)
+        # Kept with its outcome for the operators' review (/ops), masked; a store failure is only logged.
+        await anyio.to_thread.run_sync(functools.partial(
+            conversations.record_turn_quietly, self._engine, sender=sender, channel=CHANNEL, language=language,
+            question=text, items=items, replies=replies, pseudonym_key=self._pseudonym_key,
+        ))
         language = language or DEFAULT_LANGUAGE
         payloads = reply_payloads(message.wa_id, replies, language)
         if heard:

@@ -151,6 +151,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "rasa_url": closed_port_url(),
         "action_server_url": closed_port_url(),
         "index_dir": tmp_path / "index",
+        # Chat turns are kept in the conversation log: never in the checkout's var/cases.db.
+        "database_url": f"sqlite:///{tmp_path / 'store.db'}",
         "max_message_chars": 4000,
         "rasa_timeout_s": 5.0,
         "health_timeout_s": 2.0,

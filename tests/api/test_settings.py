@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from api.settings import REPO_ROOT, Settings
 
 ENV_VARS = ("RASA_URL", "ACTION_SERVER_URL", "INDEX_DIR", "MAX_MESSAGE_CHARS", "RASA_TIMEOUT_S", "HEALTH_TIMEOUT_S")
@@ -37,3 +39,11 @@ def test_read_from_the_environment(monkeypatch, tmp_path):
 
 def test_every_field_is_documented():
     assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_the_operators_key_must_not_be_the_agents_key():
+    with pytest.raises(ValueError, match="OPS_API_KEY must differ from ASSIST_API_KEY"):
+        Settings(ops_api_key="same-key", assist_api_key="same-key")
+    settings = Settings(ops_api_key="ops-key", assist_api_key="agent-key", conversation_retention_days=30)
+    assert settings.ops_api_key.get_secret_value() == "ops-key" and settings.conversation_retention_days == 30
+    assert Settings(ops_api_key="  ").ops_api_key is None  # empty is unset, never a key an empty bearer matches

@@ -16,7 +16,7 @@ def test_cases_tickets_and_lockout_on_postgresql(postgresql_url):
     init_store(engine)  # a second process starting: migrations and seeding are no-ops
     with engine.connect() as connection:
         assert connection.scalar(text("select count(*) from cases")) == len(DEMO_CASES)
-        assert connection.scalar(text("select version_num from alembic_version")) == "0003"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0004"
 
     number, national_id, status, _ = DEMO_CASES[0]
     assert find_case(engine, number, national_id).status == status
@@ -61,3 +61,26 @@ def test_two_replicas_see_the_same_failures_and_parallel_guesses_get_no_extra_tr
         lock = locked_until(engine, AttemptKeys.of("pg-someone-new", case_number=case_number), policy)
         assert lock is not None and lock.scope == "case"
         engine.dispose()
+
+
+def test_the_conversation_log_and_its_purge_on_postgresql(postgresql_url):
+    from api.conversations import Period, count_refused, purge, record_turn
+    from api.schemas import BotMessage
+
+    engine = get_engine(postgresql_url)
+    init_store(engine)
+    now = dt.datetime.now(dt.timezone.utc)
+    for days, sender in ((120, "pg-old"), (1, "pg-new")):
+        record_turn(engine, sender=sender, channel="web", language="fr", question="LAB-2025-000123 ?",
+                    items=[], replies=[], pseudonym_key=None, at=now - dt.timedelta(days=days))
+    ticket = open_ticket(engine, "pg-old", "web", "fr", [])
+    long_ago = now - dt.timedelta(days=120)
+    with engine.begin() as connection:
+        connection.execute(text("update handoff_tickets set status = 'closed', created_at = :at, closed_at = :at "
+                                "where reference = :ref"), {"at": long_ago, "ref": ticket.reference})
+    everything = Period(start=now - dt.timedelta(days=365), end=now + dt.timedelta(days=1))
+    before = count_refused(engine, everything)  # no reply at all is a refusal (no_reply)
+    deleted = purge(engine, 90)
+    assert deleted["conversation_turns"] >= 1 and deleted["handoff_tickets"] >= 1
+    assert count_refused(engine, everything) == before - deleted["conversation_turns"]
+    assert count_refused(engine, Period(start=now - dt.timedelta(days=2), end=now + dt.timedelta(days=1))) >= 1

@@ -15,6 +15,7 @@ from api.whatsapp.messages import AGENT_BUTTON, MEDIA_TEXTS
 from api.whatsapp.inbox import record
 from observability.pseudonyms import client_pseudonym
 from store import get_engine, init_store
+from store.models import ConversationTurn
 from store.models import WhatsAppInboxMessage as Inbox
 from tests.api.conftest import closed_port_url, metric
 from tests.api.whatsapp.fakes import (
@@ -411,6 +412,21 @@ def test_answered_messages_and_fallbacks_are_counted_on_the_whatsapp_channel(mak
     assert metric(client, "assistant_turn_seconds_count", channel="whatsapp") == 1
     assert metric(client, "assistant_fallbacks_total", channel="whatsapp", language="fr", reason="low_confidence") == 1
     assert CITIZEN not in client.get("/metrics").text
+
+
+def test_a_refused_whatsapp_turn_is_kept_masked_for_the_operators(make_client, rasa, graph, database_url):
+    rasa_replies(rasa, [
+        {"recipient_id": SENDER, "text": "Je n'ai pas trouvé de réponse fiable."},
+        {"recipient_id": SENDER, "custom": {"outcome": "fallback", "reason": "low_confidence", "language": "fr"}},
+    ])
+    client = make_client()
+    post(client, text_message(CITIZEN, "wamid.k1", "congé pour mon dossier LAB-2025-000123 ?"))
+    assert wait_until_done(database_url, "wamid.k1").status == "answered"
+    with Session(get_engine(database_url)) as session:
+        [turn] = session.scalars(select(ConversationTurn)).all()
+    assert (turn.channel, turn.language, turn.outcome, turn.reason) == ("whatsapp", "fr", "refused", "low_confidence")
+    assert turn.question == "congé pour mon dossier LAB-****-***123 ?"
+    assert CITIZEN not in turn.sender_key
 
 
 def test_whatsapp_failures_are_counted_by_reason(make_client, rasa, graph, database_url):
