@@ -2,6 +2,7 @@
 
 import importlib
 import logging
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -77,8 +78,18 @@ async def get_store_engine(settings: SettingsDep) -> Engine:
         raise ApiError(503, "store_unavailable", "The ministry's records are unavailable right now.") from exc
 
 
-@lru_cache
+# The first turns arrive together: one migration at a time per process (the action server's
+# racing one is retried by store.migrate).
+_store_opening = threading.Lock()
+
+
 def _open_store(database_url: str) -> Engine:
+    with _store_opening:
+        return _migrated_store(database_url)
+
+
+@lru_cache
+def _migrated_store(database_url: str) -> Engine:
     engine = get_engine(database_url)
     # The action server seeds the demo cases; the API only needs the tables.
     init_store(engine, seed_demo_cases=False)
