@@ -219,7 +219,7 @@ def build_query_pipeline(
     else:
         pipe.add_component("joiner", DocumentJoiner(join_mode="reciprocal_rank_fusion"))
     pipe.add_component("source_limiter", SourceLimiter())
-    pipe.add_component("card_limiter", CardLimiter())
+    pipe.add_component("card_limiter", CardLimiter(document_store=document_store))
     pipe.add_component("currency_ranker", CurrencyRanker())
     pipe.add_component("dense_similarity", DenseSimilarity(document_store=document_store))
     pipe.add_component("answer_extractor", AnswerExtractor(min_confidence=min_confidence))

@@ -3,9 +3,10 @@
 - :class:`CurrencyRanker` puts the in-force, most recent version of a text
   above its older versions (the SMIG decree of December 2025 above those of
   2023 and early 2025), unless the question names the year it wants.
-- :class:`CardLimiter` keeps the best-ranked authored card of a list in its place
-  and moves the others (the same summary in another language, a neighbouring
-  topic) to the end, so that the ministry's own texts come first.
+- :class:`CardLimiter` keeps the best-ranked authored card of a list in its place, in the
+  user's language (the same topic's card), and moves the others (the same summary in
+  another language, a neighbouring topic) to the end, so that the ministry's own texts
+  come first.
 - :class:`SourceLimiter` keeps one passage of each source text in the first places, so that
   the parts of one long article do not fill the results.
 - :class:`CrossEncoderRanker` reorders passages with a transformers
@@ -166,44 +167,82 @@ class CurrencyRanker:
 
 @component
 class CardLimiter:
-    """Keeps at most ``max_cards`` authored cards among the ranked passages, the others go last.
+    """Keeps at most ``max_cards`` authored cards among the ranked passages, each in the user's language.
 
-    The cards are short summaries in each language of the assistant, written to lead a
-    question to the ministry's texts; two of them (often one summary in two languages)
-    would push the texts they summarise out of the first results. The kept cards are the
-    best-ranked ones in the user's language (else the best-ranked ones) and take the places
-    of the best-ranked cards; the other cards follow the last passage, so a list of cards
-    alone keeps its length.
+    The cards are short summaries of one topic in each language of the assistant (the
+    ``topic`` of their front matter is the same in every language), written to lead a
+    question to the ministry's texts. Two of them (often one summary in two languages)
+    would push the texts they summarise out of the first results. The best-ranked card of
+    a topic keeps its place, and is replaced by the same topic's card in the user's
+    language when there is one (in the list, else in ``document_store``): a card on
+    another topic never takes its place just for its language. The other cards follow the
+    last passage, so a list of cards alone keeps its length.
 
     Usage example:
     ```python
     from haystack import Document
     from knowledge.rerank import CardLimiter
 
-    docs = [Document(content="Paid leave...", meta={"doc_id": "cards/en/annual-leave"}),
-            Document(content="Congé payé...", meta={"doc_id": "cards/fr/conge-annuel-paye"}),
+    docs = [Document(content="يستحق كل أجير...", meta={"doc_id": "cards/ar/leave", "topic": "leave", "language": "ar"}),
+            Document(content="Congé payé...", meta={"doc_id": "cards/fr/conge", "topic": "leave", "language": "fr"}),
             Document(content="يستحق كل أجير...", meta={"doc_id": "ma-adala-labor-428", "ref": "231"})]
-    ranked = CardLimiter().run(query="Combien de jours de congé payé ?", documents=docs)["documents"]
-    assert [d.meta["doc_id"] for d in ranked] == ["cards/fr/conge-annuel-paye", "ma-adala-labor-428", "cards/en/annual-leave"]
+    ranked = CardLimiter().run(query="Combien de jours de congé payé ?", documents=docs, language="fr")["documents"]
+    assert [d.meta["doc_id"] for d in ranked] == ["cards/fr/conge", "ma-adala-labor-428", "cards/ar/leave"]
     ```
     """
 
-    def __init__(self, max_cards: int = 1, label: str = AUTHORED_LABEL) -> None:
+    def __init__(self, document_store: Any = None, max_cards: int = 1, label: str = AUTHORED_LABEL) -> None:
         """
+        :param document_store: where a topic's card in the user's language is looked up when the
+            list lacks it (None: only the list).
         :param max_cards: cards kept per list.
         :param label: the ``doc_id`` prefix (before ``/``) of the cards.
         """
+        self.document_store = document_store
         self.max_cards = max_cards
         self.label = label
+        self._cards_by_topic: dict[tuple[str, str], Document] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
-        return default_to_dict(self, max_cards=self.max_cards, label=self.label)
+        store = None if self.document_store is None else self.document_store.to_dict()
+        return default_to_dict(self, document_store=store, max_cards=self.max_cards, label=self.label)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CardLimiter":
         """Deserializes the component from a dictionary."""
+        from knowledge.store import LabourDocumentStore
+
+        params = data.get("init_parameters", {})
+        if params.get("document_store") is not None:
+            params["document_store"] = LabourDocumentStore.from_dict(params["document_store"])
         return default_from_dict(cls, data)
+
+    def _stored_card(self, topic: str, language: str) -> Document | None:
+        if self.document_store is None:
+            return None
+        if self._cards_by_topic is None:  # the index is read-only once loaded
+            self._cards_by_topic = {
+                (str(d.meta["topic"]), str(d.meta.get("language"))): d
+                for d in self.document_store.filter_documents()
+                if is_card(d.meta, self.label) and d.meta.get("topic")
+            }
+        return self._cards_by_topic.get((topic, language))
+
+    def _in_language(self, card: Document, cards: list[Document], language: str) -> Document:
+        topic = card.meta.get("topic")
+        if card.meta.get("language") == language or not topic:
+            return card
+        found = next((c for c in cards if c.meta.get("topic") == topic and c.meta.get("language") == language), None)
+        if found is not None:
+            return found  # with its own signals: how it matched the question
+        found = self._stored_card(str(topic), language)
+        if found is None:
+            return card
+        # not a candidate: the place's signals say how its topic matched the question
+        signals = card.meta.get("signals")
+        meta = {**found.meta, **({"signals": {**signals, "same_language": 1.0}} if signals else {})}
+        return replace(found, meta=meta, embedding=None)
 
     @component.output_types(documents=list[Document])
     def run(self, query: str, documents: list[Document], language: str = "") -> dict[str, list[Document]]:
@@ -211,23 +250,29 @@ class CardLimiter:
         :param query: the question (its language, when ``language`` is not given: :func:`query_language`).
         :param documents: ranked passages, best first.
         :param language: the user's language (``en``, ``fr``, ``ar``).
-        :returns: ``{"documents": [...]}``, the passages in their order, the kept cards in the
-            places of the best-ranked cards, then the other cards (scores kept non-increasing).
+        :returns: ``{"documents": [...]}``, the passages in their order, the best card of each of
+            the first ``max_cards`` topics in its place (in the user's language), then the other
+            cards, those of the shown topics last (scores kept non-increasing).
         """
         language = language if language in ("en", "fr", "ar") else query_language(query)
         places = [i for i, d in enumerate(documents) if is_card(d.meta, self.label)]
-        if len(places) <= self.max_cards:
-            return {"documents": list(documents)}
         cards = [documents[i] for i in places]
-        preferred = [c for c in cards if c.meta.get("language") == language] + [c for c in cards if c.meta.get("language") != language]
-        kept = dict(zip(places[: self.max_cards], preferred[: self.max_cards]))
-        ranked = []
-        for i, doc in enumerate(documents):
-            if i in kept:
-                ranked.append(replace(kept[i], score=doc.score))  # the place keeps its score
-            elif i not in places:
-                ranked.append(doc)
-        return {"documents": _append_last(ranked, preferred[self.max_cards :])}
+        kept: dict[int, Document] = {}
+        topics: set[Any] = set()
+        for place, card in zip(places, cards):
+            topic = card.meta.get("topic") or card.id
+            if len(kept) < self.max_cards and topic not in topics:
+                topics.add(topic)
+                kept[place] = self._in_language(card, cards, language)
+        shown = {card.id for card in kept.values()}
+        ranked = [
+            replace(kept[i], score=doc.score) if i in kept else doc  # the place keeps its score
+            for i, doc in enumerate(documents)
+            if i in kept or i not in places
+        ]
+        # a shown topic in another language says nothing new: other topics first
+        moved = sorted((c for c in cards if c.id not in shown), key=lambda c: (c.meta.get("topic") or c.id) in topics)
+        return {"documents": _append_last(ranked, moved)}
 
 
 def _append_last(ranked: list[Document], moved: list[Document]) -> list[Document]:

@@ -39,7 +39,7 @@ from knowledge.rerank import is_card
 
 SCORING_FILE = Path(__file__).resolve().parent / "scoring.json"
 
-PASSAGE_FEATURES = (
+_PASSAGE_SIGNALS = (
     "question",  # BM25 over the question, min-max scaled over its list (0 when absent)
     "gloss",  # BM25 over the Arabic gloss, likewise
     "in_question",  # 1 when the question's BM25 list holds the passage
@@ -53,6 +53,14 @@ PASSAGE_FEATURES = (
     "card",  # an authored card
     "same_language",  # written in the citizen's language
 )
+# A card and a statute article, a passage in the citizen's language or not, weigh the same
+# signals differently: each signal also enters once per kind (cross-validated hit@1 on the dev
+# sets 0.594 against 0.570 for the signals alone).
+_KINDS = ("card", "same_language")
+PASSAGE_FEATURES = _PASSAGE_SIGNALS + tuple(
+    f"{kind}*{signal}" for kind in _KINDS for signal in _PASSAGE_SIGNALS if signal not in _KINDS
+) + ("card*same_language",)
+_CROSSED = tuple((name, *name.split("*")) for name in PASSAGE_FEATURES[len(_PASSAGE_SIGNALS):])
 ANSWER_FEATURES = (
     "probability",  # the passage model's probability for the best passage
     "lead",  # its lead over the next passage that is not another version of it
@@ -80,7 +88,8 @@ class LinearModel:
     bias: float = 0.0
 
     def predict(self, features: dict[str, float]) -> float:
-        return sigmoid(self.bias + sum(w * float(features.get(name, 0.0)) for name, w in self.weights.items()))
+        weights = self.weights  # per candidate of every question: only the features that are there
+        return sigmoid(self.bias + sum(weights[name] * float(v) for name, v in features.items() if v and name in weights))
 
     def to_dict(self) -> dict[str, Any]:
         return {"weights": dict(self.weights), "bias": self.bias}
@@ -134,7 +143,7 @@ def passage_features(
     """The passage model's inputs for one candidate (see :data:`PASSAGE_FEATURES`); ``ranks``: its
     places (from 0) in the question's and the gloss's BM25 lists (None: absent) and by similarity."""
     question_rank, gloss_rank, dense_rank = ranks
-    return {
+    signals = {
         "question": question,
         "gloss": gloss,
         "in_question": float(in_question),
@@ -148,6 +157,10 @@ def passage_features(
         "card": float(is_card(meta)),
         "same_language": float(bool(language) and meta.get("language") == language),
     }
+    for name, kind, signal in _CROSSED:
+        if signals[kind]:  # most candidates are neither: their crossed features stay 0 (absent)
+            signals[name] = signals[kind] * signals[signal]
+    return signals
 
 
 def answer_features(best: dict[str, Any], best_probability: float, runner_up_probability: float) -> dict[str, float]:

@@ -54,7 +54,9 @@ def bm25_text(doc: Document) -> str:
 
 # What the query pipeline and its callers read of a passage's meta (search.Passage, the rankers,
 # the answer extractor, the evaluation); the full meta stays in the store and on disk.
-QUERY_META_FIELDS = ("doc_id", "source_id", "ref", "title", "url", "language", "chapter", "citation", "status", "date", "year", "type")
+QUERY_META_FIELDS = (
+    "doc_id", "source_id", "ref", "title", "url", "language", "chapter", "citation", "status", "date", "year", "type", "topic",
+)
 
 
 def query_passage(doc: Document) -> Document:

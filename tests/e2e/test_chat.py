@@ -14,9 +14,9 @@ ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
 # each is answered with a margin over the threshold, not by a hair.
 QUESTIONS = [
     ("en", "How long is the trial period for an executive?", "en"),
-    ("fr", "Quelle est la durée du congé de maternité ?", "fr"),
+    ("fr", "Quel est l'âge de la retraite ?", "fr"),
     ("ar", "ما هي مدة العطلة السنوية المؤدى عنها؟", "ar"),
-    ("darija", "شحال ديال العطلة السنوية كياخد الخدام؟", "ar"),
+    ("darija", "شحال من يوم عطلة كياخد الخدام فكل شهر؟", "ar"),
 ]
 
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 
 # Asked by voice; the e2e index answers it typed with a cited article (tests/e2e/test_chat.py asks the
 # same in French), and Whisper tiny.en hears espeak-ng's rendering of it word for word.
-QUESTION = "How long is maternity leave?"
+QUESTION = "What is the retirement age?"
 CITIZEN = "212600000077"
 
 graph = pytest.fixture(scope="module")(fake_graph)

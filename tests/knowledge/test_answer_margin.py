@@ -2,14 +2,19 @@
 
 A decision that flips on the fourth decimal fails on another machine (the embedder's
 arithmetic differs a little): these questions must clear the fitted threshold by
-``MARGIN``, on the real corpus, so that tests/e2e/test_chat.py does not depend on luck.
+``MARGIN``, on the real corpus, so that tests/e2e/test_chat.py and test_whatsapp_voice.py do not
+depend on luck.
 """
 import pytest
 
-from tests.e2e.test_chat import QUESTIONS
+from tests.e2e.test_chat import QUESTIONS as CHAT_QUESTIONS
+from tests.e2e.test_whatsapp_voice import QUESTION as VOICE_QUESTION
+
+# The web chat's questions, and the one the WhatsApp voice note says.
+QUESTIONS = [*CHAT_QUESTIONS, ("en-voice", VOICE_QUESTION, "en")]
 
 MARGIN = 0.04
-LANGUAGE = {"en": "en", "fr": "fr", "ar": "ar", "darija": "ar"}
+LANGUAGE = {"en": "en", "en-voice": "en", "fr": "fr", "ar": "ar", "darija": "ar"}
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,22 @@ def test_authored_corpus_has_ten_cards_per_language():
         for card in cards:
             text = card.read_text(encoding="utf-8")
             assert text.startswith("---\n"), card
-            for key in ("\ntitle:", "\nsource:", "\nurl: https://", f"\nlanguage: {lang}\n"):
+            for key in ("\ntitle:", "\ntopic:", "\nsource:", "\nurl: https://", f"\nlanguage: {lang}\n"):
                 assert key in text, (card, key)
+
+
+def test_every_card_topic_is_written_in_the_three_languages():
+    import re
+    from collections import defaultdict
+
+    languages = defaultdict(set)
+    for card in AUTHORED_CORPUS.rglob("*.md"):
+        topic = re.search(r"^topic: (\S+)$", card.read_text(encoding="utf-8"), re.M)
+        assert topic, card
+        assert card.parent.name not in languages[topic.group(1)], (card, "a topic has one card per language")
+        languages[topic.group(1)].add(card.parent.name)
+    assert len(languages) >= 60
+    assert {topic: langs for topic, langs in languages.items() if langs != {"ar", "fr", "en"}} == {}
 
 
 def test_build_over_authored_corpus(built_index):
