@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import SecretStr
 
 from api.deps import SettingsDep
 from api.errors import ApiError
@@ -21,18 +22,27 @@ UNAUTHORIZED = "Send the agents' API key as 'Authorization: Bearer <key>'."
 _bearer = HTTPBearer(auto_error=False, description="The agents' key, ASSIST_API_KEY.")
 
 
+def _check_key(configured: SecretStr | None, credentials: HTTPAuthorizationCredentials | None,
+               not_configured: ApiError, unauthorized: str) -> None:
+    """Let a request through only with the ``configured`` key."""
+    if configured is None:
+        raise not_configured
+    expected = configured.get_secret_value().encode("utf-8")
+    given = credentials.credentials.encode("utf-8") if credentials else b""
+    # Constant-time: the comparison must not tell how much of a guessed key was right.
+    if not secrets.compare_digest(given, expected):
+        raise ApiError(401, "unauthorized", unauthorized, headers={"WWW-Authenticate": "Bearer"})
+
+
 async def require_agent(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
     """Let the request through only with the configured agents' key."""
-    if settings.assist_api_key is None:
-        raise ApiError(503, "agent_console_not_configured", NOT_CONFIGURED)
-    expected = settings.assist_api_key.get_secret_value().encode("utf-8")
-    given = credentials.credentials.encode("utf-8") if credentials else b""
-    # Constant-time: the comparison must not tell how much of a guessed key was right.
-    if not secrets.compare_digest(given, expected):
-        raise ApiError(401, "unauthorized", UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+    _check_key(
+        settings.assist_api_key, credentials,
+        ApiError(503, "agent_console_not_configured", NOT_CONFIGURED), UNAUTHORIZED,
+    )
 
 
 AgentDep = Depends(require_agent)
@@ -48,12 +58,9 @@ async def require_operator(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_ops_bearer)],
 ) -> None:
     """Let the request through only with the operators' key; the agents' key is refused like any other."""
-    if settings.ops_api_key is None:
-        raise ApiError(503, "ops_not_configured", OPS_NOT_CONFIGURED)
-    expected = settings.ops_api_key.get_secret_value().encode("utf-8")
-    given = credentials.credentials.encode("utf-8") if credentials else b""
-    if not secrets.compare_digest(given, expected):
-        raise ApiError(401, "unauthorized", OPS_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+    _check_key(
+        settings.ops_api_key, credentials, ApiError(503, "ops_not_configured", OPS_NOT_CONFIGURED), OPS_UNAUTHORIZED
+    )
 
 
 OpsDep = Depends(require_operator)
