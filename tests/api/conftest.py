@@ -22,6 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.main import create_app
 from api.settings import Settings
+from store import get_engine, init_store
 
 Reply = tuple[int, Any]  # (status, JSON body); a str body is sent as-is
 
@@ -144,6 +145,20 @@ def write_manifest(index_dir: Path, documents: int) -> None:
         "built_at": "2025-01-01T12:00:00+00:00",
         "fingerprint": "0123456789abcdef",
     }))
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """The store of one test: the SQLite file that make_settings points the app at."""
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def engine(database_url):
+    """That store, migrated, without the demo cases."""
+    engine = get_engine(database_url)
+    init_store(engine, seed_demo_cases=False)
+    return engine
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

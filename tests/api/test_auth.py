@@ -13,11 +13,6 @@ AGENT_CALLS = [
 ]
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
-
-
 @pytest.mark.parametrize("method, path, body", AGENT_CALLS)
 @pytest.mark.parametrize("configured", [None, "", "   "])
 def test_agent_endpoints_are_closed_when_no_key_is_configured(client_for, database_url, method, path, body, configured):

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from api.conversations import purge, record_turn
 from api.schemas import BotMessage
 from api.settings import Settings
-from store import get_engine, init_store
 from store.models import AgentReply, ConversationTurn, Feedback, HandoffTicket, WhatsAppInboxMessage
 from tests.conftest import APP_PYTHON, REPO_ROOT
 
@@ -23,18 +22,6 @@ NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
 
 def ago(days: float) -> dt.datetime:
     return NOW - dt.timedelta(days=days)
-
-
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'ministry.db'}"
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = get_engine(database_url)
-    init_store(engine, seed_demo_cases=False)
-    return engine
 
 
 def fill(engine, old: dt.datetime, new: dt.datetime) -> None:

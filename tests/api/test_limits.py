@@ -18,11 +18,6 @@ from tests.api.conftest import closed_port_url
 PAUSE_S = 2.5  # longer than api.limits.REDIS_TIMEOUT_S
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
-
-
 def test_a_declared_length_over_the_cap_is_refused_before_reading(client_for):
     client = client_for(max_body_bytes=100)
     response = client.post("/api/chat", content=b'{"sender": "a", "message": "' + b"x" * 200 + b'"}',

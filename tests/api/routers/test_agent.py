@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store import HandoffTicket, get_engine, init_store
+from store import HandoffTicket
 from tests.api.conftest import closed_port_url
 from tests.api.whatsapp.fakes import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN, fake_graph
 
@@ -15,18 +15,6 @@ KEY = "agent-key-for-tests"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 graph = pytest.fixture(fake_graph)
 TRANSCRIPT = [{"role": "citizen", "text": "bghit nhder m3a chi wa7ed"}, {"role": "bot", "text": "..."}]
-
-
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = get_engine(database_url)
-    init_store(engine, seed_demo_cases=False)
-    return engine
 
 
 def open_ticket(engine, reference: str, sender: str, channel: str = "web", minutes_ago: int = 0) -> None:

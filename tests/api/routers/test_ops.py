@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from api.conversations import record_turn
 from api.schemas import BotMessage
-from store import get_engine, init_store
 from store.models import ConversationTurn, Feedback
 
 OPS_KEY = "ops-key-0123456789"
@@ -24,18 +23,6 @@ REST = "/webhooks/rest/webhook"
 SENDER = "web-7f3a"
 SOURCES = [{"doc_id": "ct", "title": "Code du travail", "ref": "Art. 231", "url": "https://www.emploi.gov.ma/ct"}]
 TODAY = dt.datetime.now(dt.timezone.utc).date().isoformat()
-
-
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'ops.db'}"
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = get_engine(database_url)
-    init_store(engine, seed_demo_cases=False)
-    return engine
 
 
 @pytest.fixture

@@ -50,11 +50,6 @@ graph = pytest.fixture(fake_graph)
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
-
-
-@pytest.fixture
 def make_client(client_for, rasa, actions, graph, database_url):
     def make(**overrides):
         values = {
