@@ -732,9 +732,7 @@ def test_a_speech_model_that_cannot_load_is_logged_and_voice_notes_get_the_polit
     declined(graph, "text_only", "ar")
 
 
-def test_a_voice_note_left_unanswered_is_transcribed_at_startup(speaking_client, rasa, graph, database_url):
-    engine = get_engine(database_url)
-    init_store(engine, seed_demo_cases=False)
+def test_a_voice_note_left_unanswered_is_transcribed_at_startup(speaking_client, rasa, graph, database_url, engine):
     record(engine, [InboundMessage(message_id="wamid.voice-before-restart", wa_id=CITIZEN, text="", kind="audio",
                                    media_id="m-voice", mime_type="audio/ogg; codecs=opus")])
     graph.media["m-voice"] = FakeMedia(spoken(QUESTION), "audio/ogg")
