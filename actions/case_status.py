@@ -115,9 +115,8 @@ class ValidateCaseStatusForm(FormValidationAction):
     ) -> dict[str, Any]:
         case_number = normalise_case_number(value if isinstance(value, str) else None)
         if case_number is None:
-            dispatcher.utter_message(
-                text=message("invalid_case_number", language_or_default(tracker.get_slot("language")))
-            )
+            language = language_or_default(tracker.get_slot("language"))
+            dispatcher.utter_message(text=message("invalid_case_number", language), json_message={"language": language})
         return {"case_number": case_number}
 
     def validate_national_id(
@@ -125,9 +124,8 @@ class ValidateCaseStatusForm(FormValidationAction):
     ) -> dict[str, Any]:
         national_id = normalise_national_id(value if isinstance(value, str) else None)
         if national_id is None:
-            dispatcher.utter_message(
-                text=message("invalid_national_id", language_or_default(tracker.get_slot("language")))
-            )
+            language = language_or_default(tracker.get_slot("language"))
+            dispatcher.utter_message(text=message("invalid_national_id", language), json_message={"language": language})
         return {"national_id": national_id}
 
 
@@ -150,8 +148,8 @@ class ActionCheckCaseStatus(Action):
             national_id=normalise_national_id(tracker.get_slot("national_id")),
             pseudonym_key=settings.pseudonym_secret,
         )
-        # The API counts refusals and locks in /metrics from this marker (docs/CONTRACTS.md);
-        # the citizen never sees it.
+        # The API counts refusals and locks in /metrics from this marker (docs/CONTRACTS.md), and
+        # reads the reply's language from it; the citizen never sees it.
         if outcome.refused is not None:
             dispatcher.utter_message(
                 text=refusal_text(outcome.refused, language),
@@ -162,9 +160,10 @@ class ActionCheckCaseStatus(Action):
             # The same reply for an unknown number and a wrong CIN, and for the failure that locks.
             marker = {"lookup": {"locked": [lock.scope for lock in outcome.locks_set]}, "language": language}
             dispatcher.utter_message(
-                text=message("case_not_found", language), json_message=marker if outcome.locks_set else None
+                text=message("case_not_found", language),
+                json_message=marker if outcome.locks_set else {"language": language},
             )
         else:
-            dispatcher.utter_message(text=describe_case(outcome.case, language))
+            dispatcher.utter_message(text=describe_case(outcome.case, language), json_message={"language": language})
         # The identity is never kept once the look-up is done, whatever its outcome.
         return [SlotSet("case_number", None), SlotSet("national_id", None)]

@@ -67,8 +67,8 @@ class RasaClient:
     async def conversation_language(self, sender: str) -> str | None:
         """The `language` slot of the conversation, or None if it cannot be read.
 
-        The tracker is the authority: the NLU component keeps the slot sticky, so
-        it says which language the bot actually answered in.
+        Only for a reply that takes no turn (a WhatsApp message the assistant cannot
+        read): a turn's reply names its own language (api/turn.py).
         """
         path = f"/conversations/{conversation_path(sender)}/tracker"
         try:

@@ -3,6 +3,7 @@
     python -m bot.endpoints var/endpoints.yml
 
 - ``ACTION_SERVER_URL`` (default ``http://127.0.0.1:5055``): the action server.
+- The response generator is always ``bot.nlg.LanguageTaggingGenerator``.
 - ``TRACKER_STORE_URL``: where conversations are kept. Unset: in Rasa's memory
   (fine for one server; lost when it stops). ``postgresql://user:password@host:5432/rasa``
   in production, ``sqlite:///path/rasa.db`` for a single machine.
@@ -26,6 +27,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import yaml
 
 DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055"
+# The domain's responses carry their language (bot/nlg.py), so the API reads it from the reply.
+NLG = {"type": "bot.nlg.LanguageTaggingGenerator"}
 
 
 class EndpointError(ValueError):
@@ -80,7 +83,7 @@ def lock_store(url: str) -> dict[str, Any]:
 
 def endpoints_from(environ: dict[str, str]) -> dict[str, Any]:
     action_server = (environ.get("ACTION_SERVER_URL") or DEFAULT_ACTION_SERVER_URL).rstrip("/")
-    endpoints: dict[str, Any] = {"action_endpoint": {"url": f"{action_server}/webhook"}}
+    endpoints: dict[str, Any] = {"action_endpoint": {"url": f"{action_server}/webhook"}, "nlg": dict(NLG)}
     if environ.get("TRACKER_STORE_URL", "").strip():
         endpoints["tracker_store"] = tracker_store(environ["TRACKER_STORE_URL"].strip())
     if environ.get("LOCK_STORE_URL", "").strip():

@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import time
 
 import httpx
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -13,16 +12,17 @@ from api.errors import ApiError, Utf8JSONRoute, error_responses
 from api.limits import client_host
 from api.metrics import AssistantMetricsDep
 from api.probes import RASA_NO_MODEL, probe_actions, probe_rasa_servers
-from api.rasa_client import AssistantFailed, AssistantUnreachable, fold_reply
+from api.rasa_client import AssistantFailed, AssistantUnreachable
 from api.schemas import ChatReply, ChatRequest
 from api.settings import Settings
+from api.turn import citizen_turn
 from observability.pseudonyms import client_pseudonym
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["chat"], route_class=Utf8JSONRoute)
 
-DEFAULT_LANGUAGE = "ar"
+CHANNEL = "web"
 
 UNAVAILABLE = "The assistant is temporarily unavailable. Please try again in a few minutes."
 ACTIONS_DOWN = (
@@ -64,16 +64,25 @@ async def chat(
             ]
         )
 
-    started = time.perf_counter()
+    # The channel is the API's to say: handoff tickets are answered through it. So is the
+    # client: the case look-up counts failures per address (a keyed hash, never the address).
+    metadata = {
+        **(chat_request.metadata or {}),
+        "channel": CHANNEL,
+        "client": client_pseudonym("ip", client_host(request), settings.pseudonym_secret),
+    }
+
+    async def diagnose_silence() -> None:
+        # Rasa 3.6's REST channel swallows a failing custom action (or a missing
+        # model) and answers 200 with an empty list, so silence needs a diagnosis.
+        await _explain_failure(settings, http, silent=True)
+        logger.warning("Rasa gave no reply to %s although all its parts look up", chat_request.sender)
+
     try:
-        # The channel is the API's to say: handoff tickets are answered through it. So is the
-        # client: the case look-up counts failures per address (a keyed hash, never the address).
-        metadata = {
-            **(chat_request.metadata or {}),
-            "channel": "web",
-            "client": client_pseudonym("ip", client_host(request), settings.pseudonym_secret),
-        }
-        items = await rasa.send_message(chat_request.sender, chat_request.message, metadata)
+        turn = await citizen_turn(
+            rasa, metrics, channel=CHANNEL, sender=chat_request.sender, text=chat_request.message,
+            metadata=metadata, on_silence=diagnose_silence,
+        )
     except AssistantUnreachable as exc:
         logger.error("Rasa unreachable: %s", exc)
         raise ApiError(503, "assistant_unavailable", UNAVAILABLE) from exc
@@ -82,22 +91,13 @@ async def chat(
         await _explain_failure(settings, http, silent=False)
         raise ApiError(502, "assistant_error", FAILED) from exc
 
-    if not items:
-        # Rasa 3.6's REST channel swallows a failing custom action (or a missing
-        # model) and answers 200 with an empty list, so silence needs a diagnosis.
-        await _explain_failure(settings, http, silent=True)
-        logger.warning("Rasa gave no reply to %s although all its parts look up", chat_request.sender)
-
-    messages, reply_language = fold_reply(items)
-    language = await rasa.conversation_language(chat_request.sender) or reply_language or DEFAULT_LANGUAGE
-    metrics.record_turn("web", language, items, messages, time.perf_counter() - started)
     # The turn and its outcome (answered, refused with the bot's reason, handoff) for the operators'
     # review, written once the reply is sent: the citizen never waits for the store.
     background.add_task(
-        keep_turn, settings, sender=chat_request.sender, channel="web", language=language,
-        question=chat_request.message, items=items, replies=messages,
+        keep_turn, settings, sender=chat_request.sender, channel=CHANNEL, language=turn.language,
+        question=chat_request.message, items=turn.items, replies=turn.replies,
     )
-    return ChatReply(sender=chat_request.sender, language=language, messages=messages)
+    return ChatReply(sender=chat_request.sender, language=turn.language, messages=turn.replies)
 
 
 async def _explain_failure(settings: Settings, http: httpx.AsyncClient, *, silent: bool) -> None:

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import time
 import zlib
 from typing import Any
 
@@ -24,7 +23,8 @@ from sqlalchemy.engine import Engine
 
 from api import conversations
 from api.metrics import AssistantMetrics
-from api.rasa_client import AssistantFailed, AssistantUnreachable, RasaClient, fold_reply
+from api.rasa_client import AssistantFailed, AssistantUnreachable, RasaClient
+from api.turn import DEFAULT_LANGUAGE, citizen_turn
 from api.whatsapp import inbox
 from api.whatsapp.graph import GraphClient, GraphMedia, GraphSendFailed, MediaUnavailable
 from api.whatsapp.inbound import TEXT, InboundMessage
@@ -35,7 +35,6 @@ from observability.pseudonyms import client_pseudonym
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LANGUAGE = "ar"
 SENDER_PREFIX = "wa:"
 CHANNEL = "whatsapp"
 
@@ -157,9 +156,11 @@ class WhatsAppWorker:
     async def _answer_text(self, message: InboundMessage, sender: str, text: str, heard: bool = False) -> None:
         """Ask Rasa and send its reply; a transcript (`heard`) is shown back first."""
         message_id = message.message_id
-        started = time.perf_counter()
         try:
-            items = await self._rasa.send_message(sender, text, rasa_metadata(message.wa_id, self._pseudonym_key))
+            turn = await citizen_turn(
+                self._rasa, self._metrics, channel=CHANNEL, sender=sender, text=text,
+                metadata=rasa_metadata(message.wa_id, self._pseudonym_key),
+            )
         except (AssistantUnreachable, AssistantFailed) as exc:
             logger.error("WhatsApp message %s: Rasa could not answer: %s", message_id, exc)
             # The web chat's error codes for the same failures.
@@ -169,17 +170,12 @@ class WhatsAppWorker:
             error = f"Rasa: {exc}" + (f"; apology not sent: {not_sent}" if not_sent else "")
             await self._finish(message_id, "failed", error)
             return
-        replies, language = fold_reply(items)
-        if heard or any(reply.buttons for reply in replies):
-            # Labels of lists and prompts, and the transcript's preamble, follow the conversation's language.
-            language = await self._rasa.conversation_language(sender) or language
-        self._metrics.record_turn(CHANNEL, language, items, replies, time.perf_counter() - started)
+        replies, language = turn.replies, turn.language
         # Kept with its outcome for the operators' review (/ops), masked; a store failure is only logged.
         await anyio.to_thread.run_sync(functools.partial(
             conversations.record_turn_quietly, self._engine, sender=sender, channel=CHANNEL, language=language,
-            question=text, items=items, replies=replies, pseudonym_key=self._pseudonym_key,
+            question=text, items=turn.items, replies=replies, pseudonym_key=self._pseudonym_key,
         ))
-        language = language or DEFAULT_LANGUAGE
         payloads = reply_payloads(message.wa_id, replies, language)
         if heard:
             payloads = text_payloads(message.wa_id, media_text("heard", language, text=text)) + payloads

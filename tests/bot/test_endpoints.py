@@ -8,9 +8,10 @@ from bot.endpoints import EndpointError, endpoints_from, main
 
 
 def test_with_no_services_rasa_keeps_conversations_and_locks_in_memory():
-    assert endpoints_from({}) == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"}}
+    nlg = {"type": "bot.nlg.LanguageTaggingGenerator"}
+    assert endpoints_from({}) == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"}, "nlg": nlg}
     assert endpoints_from({"ACTION_SERVER_URL": "http://actions:5055/", "TRACKER_STORE_URL": " "}) == {
-        "action_endpoint": {"url": "http://actions:5055/webhook"}
+        "action_endpoint": {"url": "http://actions:5055/webhook"}, "nlg": nlg,
     }
 
 

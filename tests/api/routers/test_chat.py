@@ -187,7 +187,7 @@ SOURCES = [
 ]
 
 
-def test_reply_is_folded_and_language_read_from_the_tracker(client_for, rasa, actions):
+def test_reply_is_folded_and_its_language_read_from_it_without_a_tracker_request(client_for, rasa, actions):
     rasa.on("POST", "/webhooks/rest/webhook", 200, [
         {"recipient_id": "user@example.com", "text": "Selon l'article 231 du Code du travail :\n18 jours ouvrables."},
         {"recipient_id": "user@example.com", "custom": {"sources": SOURCES, "language": "fr"}},
@@ -200,11 +200,6 @@ def test_reply_is_folded_and_language_read_from_the_tracker(client_for, rasa, ac
             ],
         },
     ])
-    rasa.on("GET", "/conversations/user@example.com/tracker", 200, {
-        "sender_id": "user@example.com",
-        "slots": {"language": "fr", "case_number": None},
-        "latest_message": {"text": "congé annuel ?"},
-    })
     client = client_for(rasa_url=rasa.url, action_server_url=actions.url)
 
     response = client.post(CHAT, json={
@@ -235,8 +230,8 @@ def test_reply_is_folded_and_language_read_from_the_tracker(client_for, rasa, ac
             "client": client_pseudonym("ip", "testclient"),
         },
     }
-    (tracker,) = rasa.calls("GET", "/conversations/user@example.com/tracker")
-    assert tracker.query == "include_events=NONE"
+    # One request per turn: the language travels in the reply (bot/nlg.py, the actions' payloads).
+    assert [(r.method, r.path) for r in rasa.requests] == [("POST", "/webhooks/rest/webhook")]
 
 
 def test_the_client_address_is_the_apis_to_say_and_goes_as_a_keyed_hash(client_for, rasa, actions):
@@ -252,30 +247,24 @@ def test_the_client_address_is_the_apis_to_say_and_goes_as_a_keyed_hash(client_f
     assert "testclient" not in json.dumps(rasa.calls("POST", "/webhooks/rest/webhook")[0].body)
 
 
-def test_tracker_language_wins_over_the_reply_hint(client_for, rasa, actions):
+def test_the_last_language_the_reply_names_wins(client_for, rasa, actions):
+    # A language switch: the fallback names the old language, the confirmation the new one.
     rasa.on("POST", "/webhooks/rest/webhook", 200, [
-        {"recipient_id": "web-2", "text": "According to article 231:"},
-        {"recipient_id": "web-2", "custom": {"sources": SOURCES[:1], "language": "fr"}},
+        {"recipient_id": "web-2", "text": "Je n'ai pas compris."},
+        {"recipient_id": "web-2", "custom": {"outcome": "fallback", "reason": "not_understood", "language": "fr"}},
+        {"recipient_id": "web-2", "text": "Sure, I will answer in English from now on."},
+        {"recipient_id": "web-2", "custom": {"language": "en"}},
     ])
-    rasa.on("GET", "/conversations/web-2/tracker", 200, {"sender_id": "web-2", "slots": {"language": "en"}})
     client = client_for(rasa_url=rasa.url, action_server_url=actions.url)
-    assert client.post(CHAT, json={"sender": "web-2", "message": "annual leave?"}).json()["language"] == "en"
+    assert client.post(CHAT, json={"sender": "web-2", "message": "in English"}).json()["language"] == "en"
 
 
-def test_language_falls_back_to_the_reply_hint_when_the_tracker_is_unavailable(client_for, rasa, actions):
-    rasa.on("POST", "/webhooks/rest/webhook", 200, [
-        {"recipient_id": "web-3", "text": "Selon l'article 231 :"},
-        {"recipient_id": "web-3", "custom": {"sources": SOURCES[:1], "language": "fr"}},
-    ])
-    # No tracker route: the stand-in answers 404, like Rasa without --enable-api.
-    client = client_for(rasa_url=rasa.url, action_server_url=actions.url)
-    assert client.post(CHAT, json={"sender": "web-3", "message": "congé ?"}).json()["language"] == "fr"
-
-
-@pytest.mark.parametrize("slots", [{}, {"language": None}, {"language": "de"}], ids=["no slot", "null", "unknown"])
-def test_language_falls_back_to_arabic(client_for, rasa, actions, slots):
-    rasa.on("POST", "/webhooks/rest/webhook", 200, [{"recipient_id": "web-4", "text": "مرحبا"}])
-    rasa.on("GET", "/conversations/web-4/tracker", 200, {"sender_id": "web-4", "slots": slots})
+@pytest.mark.parametrize("custom", [None, {"language": None}, {"language": "de"}], ids=["none", "null", "unknown"])
+def test_language_falls_back_to_arabic(client_for, rasa, actions, custom):
+    items = [{"recipient_id": "web-4", "text": "مرحبا"}]
+    if custom is not None:
+        items.append({"recipient_id": "web-4", "custom": custom})
+    rasa.on("POST", "/webhooks/rest/webhook", 200, items)
     client = client_for(rasa_url=rasa.url, action_server_url=actions.url)
     assert client.post(CHAT, json={"sender": "web-4", "message": "سلام"}).json()["language"] == "ar"
 
