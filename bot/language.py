@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"  # message attribute, entity and slot name (docs/CONTRACTS.md)
 LANGUAGE_CONFIDENT = "language_confident"
+# Why the detector decided (message attribute only): the intent gate reads it rather than
+# identifying the text a second time (bot/routing.py).
+LANGUAGE_REASON = "language_reason"
 
 
 @DefaultV1Recipe.register(
@@ -86,6 +89,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         guess: LanguageGuess = identify(text)
         message.set(LANGUAGE, guess.language, add_to_output=True)
         message.set(LANGUAGE_CONFIDENT, guess.confident, add_to_output=True)
+        message.set(LANGUAGE_REASON, guess.reason)
         logger.info("message language %s (confident: %s, %s)", guess.language, guess.confident, guess.reason)
         if not guess.confident:
             return

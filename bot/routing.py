@@ -37,6 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.langid import identify
+from bot.language import LANGUAGE_REASON
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +92,13 @@ IDENTIFIER_TRY_MAX_WORDS = 4
 DIGIT = re.compile(r"\d")
 
 
-def routed_intent(intent: str, text: str, entities: List[Dict[str, Any]]) -> str:
+def routed_intent(
+    intent: str, text: str, entities: List[Dict[str, Any]], language_reason: Optional[str] = None
+) -> str:
     """The intent the dialogue should act on, given DIET's ``intent`` (see the module docstring).
+
+    ``language_reason`` is the language detector's reason for this text, when it has run
+    (bot.language.LanguageDetector); without it the text is identified here.
 
     >>> routed_intent("request_human", "What was the unemployment rate of people aged 15 to 24 in 2020?", [])
     'ask_question'
@@ -108,7 +114,7 @@ def routed_intent(intent: str, text: str, entities: List[Dict[str, Any]]) -> str
     elif intent == "request_human":
         keep = "phone_number" in found or bool(PERSON_WORDS.search(text))
     elif intent == "switch_language":
-        keep = identify(text).reason == "switch-request"
+        keep = (language_reason or identify(text).reason) == "switch-request"
     elif intent in ("greet", "thank", "goodbye"):
         keep = len(words) <= GREETING_MAX_WORDS or not QUESTION_MARK.search(text)
     else:
@@ -158,7 +164,9 @@ class IntentGate(_InferenceOnly):
             name = intent.get("name")
             if not name:
                 continue
-            routed = routed_intent(name, message.get(TEXT) or "", message.get(ENTITIES) or [])
+            routed = routed_intent(
+                name, message.get(TEXT) or "", message.get(ENTITIES) or [], message.get(LANGUAGE_REASON)
+            )
             if routed != name:
                 logger.info("intent %s without its words: routed to %s", name, routed)
                 message.set(INTENT, {"name": routed, "confidence": intent.get("confidence", 1.0)}, add_to_output=True)

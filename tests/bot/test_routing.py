@@ -53,3 +53,12 @@ def test_markup_is_not_part_of_the_message():
     assert strip_markup("<script>alert('x')</script>Bonjour") == "alert('x') Bonjour"
     assert strip_markup("3 < 5 et 7 > 2") == "3 < 5 et 7 > 2"  # comparisons are not tags
     assert strip_markup("&lt;b&gt; salam") == "<b> salam"
+
+
+def test_the_detectors_reason_spares_a_second_identification(monkeypatch):
+    def identify_again(text):
+        raise AssertionError("the text was identified a second time")
+
+    monkeypatch.setattr("bot.routing.identify", identify_again)
+    assert routed_intent("switch_language", "in English please", [], "switch-request") == "switch_language"
+    assert routed_intent("switch_language", "English is hard", [], "lexicon") == ASK_QUESTION
