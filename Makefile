@@ -12,10 +12,15 @@ BOT_SOURCES := config.yml $(shell find bot -type f \( -name '*.py' -o -name '*.y
 PORT ?= 8000
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
+# Rasa servers started by `make run`, on RASA_PORT and the ports after it: one per core of the
+# 2-core machine. A Rasa server runs all its conversations on one event loop, so it uses one core
+# at most; the API keeps each conversation on one of them (api/rasa_client.py).
+RASA_SERVERS ?= 2
+comma := ,
 export API_PORT := $(PORT)
 export RASA_PORT ACTIONS_PORT
 export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTIONS_PORT)
-export RASA_URL ?= http://127.0.0.1:$(RASA_PORT)
+export RASA_URLS ?= $(subst $() ,$(comma),$(foreach port,$(shell seq $(RASA_PORT) $$(($(RASA_PORT) + $(RASA_SERVERS) - 1))),http://127.0.0.1:$(port)))
 export PYTHONPATH := $(CURDIR)
 # The ministry's corpus next to the checkout is indexed by default when present.
 export KNOWLEDGE_SOURCES ?= $(wildcard $(abspath ../shared/corpus))
@@ -59,8 +64,8 @@ index: $(VENV)/.installed
 	$(VENV)/bin/python -m knowledge build
 
 run: setup model index
-	@echo "==> Starting rasa (:$(RASA_PORT)), actions (:$(ACTIONS_PORT)) and api (http://127.0.0.1:$(API_PORT))"
-	exec $(VENV)/bin/honcho start --procfile Procfile
+	@echo "==> Starting $(RASA_SERVERS) rasa ($(RASA_URLS)), actions (:$(ACTIONS_PORT)) and api (http://127.0.0.1:$(API_PORT))"
+	exec $(VENV)/bin/honcho start --procfile Procfile --concurrency rasa=$(RASA_SERVERS)
 
 test-bot: setup model
 	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data bot/data

@@ -1,10 +1,11 @@
 """Start the whole assistant from the Procfile's own commands, on free loopback ports.
 
 The end-to-end tests and `make bench-load` use this, so they run exactly what
-`make run` runs. With ``rasa_servers=2`` the Procfile's ``rasa`` line is started
-twice on two ports and the API is given both (``RASA_URLS``); they share the
-tracker and lock stores named in the environment (``TRACKER_STORE_URL``,
-``LOCK_STORE_URL``).
+`make run` runs. With ``rasa_servers=2`` (what `make run` starts) the Procfile's
+``rasa`` line is started twice on two ports and the API is given both
+(``RASA_URLS``), keeping each conversation on one of them. They share the tracker
+and lock stores named in the environment (``TRACKER_STORE_URL``, ``LOCK_STORE_URL``);
+without them, each keeps its own conversations in memory.
 
     stack = Stack.from_procfile(workdir, env, rasa_servers=2)
     stack.start()

@@ -29,12 +29,13 @@ def running(stack: Stack) -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory, e2e_index) -> Iterator[Stack]:
-    """The embedded profile: one Rasa server, conversations in its memory, the store in SQLite."""
+    """The embedded profile, as `make run` starts it: two Rasa servers, each conversation kept in
+    the memory of the one the API sends it to, the store in SQLite."""
     workdir = tmp_path_factory.mktemp("assistant")
     env = {**e2e_index, "DATABASE_URL": f"sqlite:///{workdir / 'cases.db'}"}
     for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL"):
         env.pop(name, None)
-    yield from running(Stack.from_procfile(workdir, env))
+    yield from running(Stack.from_procfile(workdir, env, rasa_servers=2))
 
 
 @pytest.fixture(scope="module")
