@@ -1,25 +1,34 @@
-"""Concurrent citizens on the whole assistant: latency per turn type, throughput, errors, memory.
+"""Concurrent citizens on the whole assistant: latency per turn type, throughput, errors, memory,
+and where a turn's CPU goes.
 
-    PYTHONPATH=. .venv/bin/python bench/load.py [--users 20] [--seconds 60]
-        [--profile production|embedded] [--rasa-servers 12]
+    PYTHONPATH=. .venv/bin/python bench/load.py [--users 5,20,50] [--seconds 60] [--warmup 15]
+        [--profile embedded|production] [--rasa-servers N] [--py-spy] [--no-floor] [--json]
 
 Starts the real stack from the Procfile (`stack`), reading the index in INDEX_DIR
-(default var/index: run `make index` first). The production profile (default)
-starts PostgreSQL and Redis from Debian's packages on loopback and runs the Rasa
-servers on them; the embedded profile runs one Rasa server with everything in
-memory and SQLite.
+(default var/index: run `make index` first). The embedded profile (default) is what
+`make run` starts: RASA_SERVERS (2) Rasa servers, conversations in their memory, the
+store in SQLite. The production profile starts PostgreSQL and Redis from Debian's
+packages on loopback and runs the Rasa servers on them.
 
 Each simulated citizen holds short conversations one after the other, with no
 think time: a greeting, a labour-law question and a case look-up (three turns:
 asking, case number, national id), in English, French, MSA or Darija (Arabic or
 Latin script), all through POST /api/chat. A turn is an error when the API does
 not answer 200 with a non-empty reply, or when a case look-up does not give the
-case's status. After a warm-up, turns are counted for --seconds.
+case's status. Each number of users in --users is a level: after a warm-up, turns
+are counted for --seconds, on the same stack.
+
+Then one citizen alone takes every turn type again, and the CPU each process spends
+on each turn is read from /proc: milliseconds of CPU per turn type, as a multiple of
+the floor, a bare Rasa turn (one intent, one response, no custom component) measured
+in the same run. --py-spy samples the Rasa servers during the 20-user level and
+ranks where their CPU goes, in milliseconds per turn.
 
 The last line is exactly
-`turns_per_s=<x> p95_ms=<y> errors=<n> knowledge_over_greet_p50=<r>`;
-the targets with 20 users on the 2-core machine are 0 errors, at least 15
-turns/s, and a knowledge turn's p50 at most 1.5x a greeting's.
+`users=20 turns_per_s=<x> p95_ms=<y> errors=<n> knowledge_over_greet_p50=<r> peak_mib=<m>`
+for the 20-user level; the targets (issue 16) on the 2-core machine are 0 errors, at
+least 40 turns/s, p95 under 800 ms, a knowledge turn's p50 at most 1.3x a greeting's,
+and at most 3 GiB for all processes together (4.5 GiB and 4 Rasa servers in production).
 """
 from __future__ import annotations
 
@@ -30,6 +39,8 @@ import json
 import os
 import random
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -43,8 +54,8 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from stack.processes import Stack  # noqa: E402
-from stack.services import create_database, postgresql_server, redis_server  # noqa: E402
+from stack.processes import Process, Stack  # noqa: E402
+from stack.services import create_database, free_port, postgresql_server, redis_server  # noqa: E402
 from timing import percentile  # noqa: E402 (bench/, the script's folder)
 from store import DEMO_CASES  # noqa: E402
 
@@ -83,6 +94,8 @@ class ProcessWatch:
     def __init__(self, groups: dict[str, int]) -> None:
         self.groups = groups
         self.peak_mib: dict[str, float] = defaultdict(float)
+        # The peak of all groups together, at one instant: what the machine must hold.
+        self.peak_total_mib = 0.0
         self.cpu_s: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -118,31 +131,41 @@ class ProcessWatch:
             for name, group in self.groups.items()
         }
 
+    def reset_peaks(self) -> None:
+        self.peak_mib.clear()
+        self.peak_total_mib = 0.0
+
     def _watch(self) -> None:
         while not self._stop.wait(0.5):
-            for name, (mib, _) in self._sample().items():
+            sample = self._sample()
+            for name, (mib, _) in sample.items():
                 self.peak_mib[name] = max(self.peak_mib[name], mib)
+            self.peak_total_mib = max(self.peak_total_mib, sum(mib for mib, _ in sample.values()))
 
 
 class Citizens:
     """N simulated citizens; every turn's (type, latency, ok) is recorded while `counting`."""
 
-    def __init__(self, api_url: str, users: int) -> None:
+    def __init__(self, api_url: str, users: int, on_turn=None) -> None:
         self.api_url = api_url
         self.users = users
         self.counting = False
         self.turns: list[tuple[str, float, bool, str]] = []
         self._conversations = itertools.count()
+        # Called after each counted turn with its type (the solo run's CPU reading).
+        self._on_turn = on_turn
 
-    async def run(self, until: float) -> None:
+    async def run(self, until: float, conversations: int | None = None) -> None:
         limits = httpx.Limits(max_connections=self.users, max_keepalive_connections=self.users)
         async with httpx.AsyncClient(base_url=self.api_url, timeout=60, limits=limits) as http:
-            await asyncio.gather(*(self._citizen(http, n, until) for n in range(self.users)))
+            await asyncio.gather(*(self._citizen(http, n, until, conversations) for n in range(self.users)))
 
-    async def _citizen(self, http: httpx.AsyncClient, number: int, until: float) -> None:
+    async def _citizen(self, http: httpx.AsyncClient, number: int, until: float, conversations: int | None) -> None:
         rng = random.Random(number)
-        while time.monotonic() < until:
-            sender = f"load-{number}-{next(self._conversations)}"
+        held = 0
+        while time.monotonic() < until and (conversations is None or held < conversations):
+            held += 1
+            sender = f"load-{self.users}u-{number}-{next(self._conversations)}"
             case_number, national_id, _, _ = rng.choice(DEMO_CASES)
             script = [("greet", rng.choice(GREETINGS)), ("knowledge", rng.choice(QUESTIONS))]
             script += [("case", rng.choice(CASE_OPENINGS)), ("case", case_number), ("case_status", national_id)]
@@ -167,11 +190,14 @@ class Citizens:
         except httpx.HTTPError as error:
             problem = repr(error)
         elapsed_ms = (time.perf_counter() - started) * 1000
+        kind = "case" if kind == "case_status" else kind
         if self.counting:
-            self.turns.append(("case" if kind == "case_status" else kind, elapsed_ms, not problem, problem))
+            self.turns.append((kind, elapsed_ms, not problem, problem))
+            if self._on_turn is not None:
+                self._on_turn(kind)
 
 
-def report(citizens: Citizens, seconds: float, memory: dict[str, float], cpu_s: dict[str, float]) -> dict:
+def level_figures(citizens: Citizens, seconds: float, watch: ProcessWatch, cpu_s: dict[str, float]) -> dict:
     by_kind: dict[str, list[float]] = defaultdict(list)
     for kind, elapsed_ms, _, _ in citizens.turns:
         by_kind[kind].append(elapsed_ms)
@@ -194,7 +220,8 @@ def report(citizens: Citizens, seconds: float, memory: dict[str, float], cpu_s: 
             for kind, values in sorted(by_kind.items())
         },
         "p95_ms": round(percentile(every, 0.95), 1) if every else None,
-        "peak_rss_mib": {name: round(value) for name, value in memory.items()},
+        "peak_rss_mib": {name: round(value) for name, value in watch.peak_mib.items()},
+        "peak_total_mib": round(watch.peak_total_mib),
         # Share of one core each process used while measured: where the time goes.
         "cpu_cores_used": {name: round(value / seconds, 2) for name, value in cpu_s.items()},
     }
@@ -205,19 +232,149 @@ def report(citizens: Citizens, seconds: float, memory: dict[str, float], cpu_s: 
     return figures
 
 
+# --- the floor: a bare Rasa turn -------------------------------------------------------------
+
+FLOOR_DATA = {
+    "config.yml": "recipe: default.v1\nassistant_id: floor\nlanguage: en\n"
+                  "pipeline:\n  - name: KeywordIntentClassifier\npolicies:\n  - name: RulePolicy\n",
+    "domain.yml": 'version: "3.1"\nintents: [greet]\nresponses:\n  utter_greet:\n    - text: "Hello!"\n',
+    "data/nlu.yml": 'version: "3.1"\nnlu:\n  - intent: greet\n    examples: |\n      - hello\n      - hi\n',
+    "data/rules.yml": 'version: "3.1"\nrules:\n  - rule: greet\n    steps:\n      - intent: greet\n'
+                      "      - action: utter_greet\n",
+}
+
+
+def floor_cpu_ms(workdir: Path, turns: int = 200) -> float:
+    """CPU milliseconds of one turn on a bare Rasa: one intent (keyword), one rule, one response,
+    the REST channel and the in-memory tracker store, started like the Procfile's servers."""
+    project = workdir / "floor"
+    for name, text in FLOOR_DATA.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    rasa = str(REPO_ROOT / ".venv-rasa" / "bin" / "rasa")
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1"}
+    subprocess.run([rasa, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+                    "--out", "models", "--fixed-model-name", "floor"], cwd=project, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    server = Process("rasa-floor", [rasa, "run", "--interface", "127.0.0.1", "--port", str(port),
+                                    "--model", str(project / "models" / "floor.tar.gz")], env,
+                     workdir / "rasa-floor.log")
+    server.start()
+    try:
+        server.wait_for(f"http://127.0.0.1:{port}/")
+        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        with httpx.Client(timeout=30) as http:
+            def talk(count: int) -> None:
+                for n in range(count):
+                    http.post(url, json={"sender": f"floor-{n // 5}", "message": "hello"}).raise_for_status()
+            talk(20)  # warm
+            watch = ProcessWatch({"floor": server.popen.pid})
+            before = watch.cpu_seconds()["floor"]
+            talk(turns)
+            return (watch.cpu_seconds()["floor"] - before) * 1000 / turns
+    finally:
+        server.stop()
+
+
+def solo_cpu_ms(api_url: str, watch: ProcessWatch, conversations: int = 12) -> dict[str, dict[str, float]]:
+    """CPU milliseconds each process spends on one turn of each type, one citizen alone."""
+    spent: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[str, int] = defaultdict(int)
+    last = [watch.cpu_seconds()]
+
+    def on_turn(kind: str) -> None:
+        now = watch.cpu_seconds()
+        for name, cpu in now.items():
+            spent[kind][name] += cpu - last[0].get(name, 0)
+        counts[kind] += 1
+        last[0] = now
+
+    citizen = Citizens(api_url, 1, on_turn=on_turn)
+    citizen.counting = True
+    asyncio.run(citizen.run(until=time.monotonic() + 600, conversations=conversations))
+    return {
+        kind: {name: round(cpu * 1000 / counts[kind], 1) for name, cpu in by_process.items()}
+        for kind, by_process in spent.items()
+    }
+
+
+# --- py-spy: where the Rasa servers' CPU goes --------------------------------------------------
+
+# The first category whose marker is in a sampled stack gets it, so the specific ones come first.
+CATEGORIES = [
+    ("language detector (bot/langid, langdetect)", ("bot/langid.py", "langdetect/")),
+    ("intent gate, markup stripper (bot/routing)", ("bot/routing.py",)),
+    ("DIET (TensorFlow)", ("diet_classifier.py", "tensorflow/")),
+    ("action reply schema check (jsonschema)", ("jsonschema/",)),
+    ("featurizers, tokenizer", ("rasa/nlu/featurizers/", "rasa/nlu/tokenizers/")),
+    ("other NLU components, graph runner", ("parse_message (rasa/core/processor.py",)),
+    ("policies", ("predict_next_with_tracker",)),
+    ("tracker store", ("tracker_store.py",)),
+    ("action calls (HTTP to the action server, forms)", ("rasa/core/actions/",)),
+    ("response generator (NLG)", ("rasa/core/nlg/",)),
+    ("tracker and events", ("rasa/shared/core/trackers.py", "rasa/shared/core/events.py")),
+    ("REST channel, Sanic, JSON, logging", ("rasa/core/channels/", "sanic/", "json/", "logging/")),
+]
+# A sample whose innermost frame is the event loop's wait is idle, though py-spy counts it.
+IDLE = ("serve (sanic/server/runners.py", "select (selectors.py")
+
+
+def profile_rasa(pids: list[int], seconds: float, workdir: Path) -> list[subprocess.Popen]:
+    """Start py-spy on each Rasa server (raw collapsed stacks, idle threads left out)."""
+    py_spy = shutil.which("py-spy") or str(REPO_ROOT / ".venv" / "bin" / "py-spy")
+    return [
+        subprocess.Popen([py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "100",
+                          "--format", "raw", "--nonblocking", "--output", str(workdir / f"py-spy-{pid}.txt")],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for pid in pids
+    ]
+
+
+def profile_breakdown(files: list[Path], rasa_cpu_ms_per_turn: float) -> dict[str, float]:
+    """Milliseconds of Rasa CPU per turn in each category: py-spy's shares of the busy samples,
+    applied to the CPU the Rasa servers used per turn (from /proc)."""
+    samples: dict[str, int] = defaultdict(int)
+    for file in files:
+        for line in file.read_text(errors="replace").splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not count.isdigit() or stack.rsplit(";", 1)[-1].startswith(IDLE):
+                continue
+            category = next((name for name, markers in CATEGORIES if any(m in stack for m in markers)), "other")
+            samples[category] += int(count)
+    busy = sum(samples.values()) or 1
+    ranked = sorted(samples.items(), key=lambda item: -item[1])
+    return {name: round(rasa_cpu_ms_per_turn * count / busy, 2) for name, count in ranked}
+
+
+def print_level(figures: dict) -> None:
+    print(f"--- {figures['users']} users: {figures['turns_per_s']} turns/s, p95 {figures['p95_ms']} ms, "
+          f"{figures['errors']} errors, knowledge/greet p50 {figures['knowledge_over_greet_p50']}, "
+          f"peak {figures['peak_total_mib']} MiB in all")
+    for kind, latency in figures["latency_ms"].items():
+        print(f"{kind:10} n={latency['count']:5}  p50={latency['p50']:7.1f} ms  "
+              f"p95={latency['p95']:7.1f} ms  p99={latency['p99']:7.1f} ms")
+    print("peak RSS (MiB): " + ", ".join(f"{k}={v}" for k, v in figures["peak_rss_mib"].items()))
+    print("CPU (cores):    " + ", ".join(f"{k}={v}" for k, v in figures["cpu_cores_used"].items()))
+    for problem in figures["first_errors"]:
+        print(f"error: {problem}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20, help="concurrent citizens (default 20)")
-    parser.add_argument("--seconds", type=float, default=60, help="measured duration (default 60)")
-    parser.add_argument("--warmup", type=float, default=15, help="unmeasured seconds first (default 15)")
-    parser.add_argument("--profile", choices=("production", "embedded"), default="production")
-    # Each Rasa server runs its conversations' CPU work on one event loop, so a turn
-    # with more hops (an action call) waits behind every other conversation at each
-    # hop; more servers than cores leave the interleaving to the OS instead.
-    parser.add_argument("--rasa-servers", type=int, default=12,
-                        help="Rasa servers (production profile; default 12, ~770 MiB each)")
+    parser.add_argument("--users", default="5,20,50", help="concurrent citizens of each level (default 5,20,50)")
+    parser.add_argument("--seconds", type=float, default=60, help="measured duration of each level (default 60)")
+    parser.add_argument("--warmup", type=float, default=15, help="unmeasured seconds before each level (default 15)")
+    parser.add_argument("--profile", choices=("production", "embedded"), default="embedded")
+    # A Rasa server runs its conversations' CPU work on one event loop, so one server per core.
+    parser.add_argument("--rasa-servers", type=int, default=int(os.environ.get("RASA_SERVERS", 2)),
+                        help="Rasa servers (default RASA_SERVERS, or 2: what `make run` starts)")
+    parser.add_argument("--py-spy", action="store_true", help="sample the Rasa servers during the 20-user level")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare Rasa turn and the solo CPU run")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON before the last line")
     args = parser.parse_args()
+    levels = [int(users) for users in args.users.split(",")]
 
     index_dir = Path(os.environ.get("INDEX_DIR", REPO_ROOT / "var" / "index"))
     if not (index_dir / "manifest.json").is_file():
@@ -233,8 +390,8 @@ def main() -> int:
     }
     for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL"):
         env.pop(name, None)
+    results: dict = {"profile": args.profile, "rasa_servers": args.rasa_servers, "levels": []}
     with ExitStack() as services:
-        rasa_servers = 1
         if args.profile == "production":
             port, _ = services.enter_context(postgresql_server())
             _, redis_url = services.enter_context(redis_server())
@@ -245,46 +402,72 @@ def main() -> int:
                 LOCK_STORE_URL=redis_url,
                 DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:{port}/ministry",
             )
-            rasa_servers = args.rasa_servers
-        stack = Stack.from_procfile(workdir, env, rasa_servers=rasa_servers)
+        stack = Stack.from_procfile(workdir, env, rasa_servers=args.rasa_servers)
         print(f"Starting {', '.join(stack.processes)} ({args.profile} profile; logs in {workdir})", file=sys.stderr)
         services.callback(stack.stop)
         stack.start()
         stack.wait_until_healthy()
 
-        citizens = Citizens(stack.api_url, args.users)
         groups = {name: process.popen.pid for name, process in stack.processes.items()}
+        rasa_pids = [pid for name, pid in groups.items() if name.startswith("rasa")]
         with ProcessWatch(groups) as watch:
-            print(f"Warming up for {args.warmup:g} s, then measuring {args.seconds:g} s with {args.users} citizens",
-                  file=sys.stderr)
-            start = time.monotonic()
+            for users in levels:
+                citizens = Citizens(stack.api_url, users)
+                print(f"Warming up for {args.warmup:g} s, then measuring {args.seconds:g} s with {users} citizens",
+                      file=sys.stderr)
 
-            async def drive() -> float:
-                task = asyncio.create_task(citizens.run(until=start + args.warmup + args.seconds))
-                await asyncio.sleep(args.warmup)
-                citizens.counting = True
-                cpu_before = watch.cpu_seconds()
-                measured_from = time.monotonic()
-                await task
-                cpu_used.update({k: v - cpu_before.get(k, 0) for k, v in watch.cpu_seconds().items()})
-                return time.monotonic() - measured_from
+                async def drive() -> float:
+                    start = time.monotonic()
+                    task = asyncio.create_task(citizens.run(until=start + args.warmup + args.seconds))
+                    await asyncio.sleep(args.warmup)
+                    watch.reset_peaks()
+                    spies = profile_rasa(rasa_pids, args.seconds, workdir) if args.py_spy and users == 20 else []
+                    citizens.counting = True
+                    cpu_before = watch.cpu_seconds()
+                    measured_from = time.monotonic()
+                    await task
+                    cpu_used.update({k: v - cpu_before.get(k, 0) for k, v in watch.cpu_seconds().items()})
+                    for spy in spies:
+                        spy.wait()
+                    return time.monotonic() - measured_from
 
-            cpu_used: dict[str, float] = {}
-            seconds = asyncio.run(drive())
-        figures = report(citizens, seconds, dict(watch.peak_mib), cpu_used)
+                cpu_used: dict[str, float] = {}
+                seconds = asyncio.run(drive())
+                figures = level_figures(citizens, seconds, watch, cpu_used)
+                rasa_cpu_s = sum(cpu for name, cpu in cpu_used.items() if name.startswith("rasa"))
+                figures["rasa_cpu_ms_per_turn"] = round(rasa_cpu_s * 1000 / max(figures["turns"], 1), 1)
+                if args.py_spy and users == 20:
+                    figures["rasa_cpu_breakdown_ms"] = profile_breakdown(
+                        [workdir / f"py-spy-{pid}.txt" for pid in rasa_pids], figures["rasa_cpu_ms_per_turn"])
+                results["levels"].append(figures)
+            if not args.no_floor:
+                results["solo_cpu_ms"] = solo_cpu_ms(stack.api_url, watch)
+    if not args.no_floor:
+        results["floor_cpu_ms"] = round(floor_cpu_ms(workdir), 1)
+        results["over_floor"] = {
+            kind: round(sum(by_process.values()) / results["floor_cpu_ms"], 1)
+            for kind, by_process in results["solo_cpu_ms"].items()
+        }
 
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
-        for kind, latency in figures["latency_ms"].items():
-            print(f"{kind:10} n={latency['count']:5}  p50={latency['p50']:7.1f} ms  "
-                  f"p95={latency['p95']:7.1f} ms  p99={latency['p99']:7.1f} ms")
-        print("peak RSS (MiB): " + ", ".join(f"{k}={v}" for k, v in figures["peak_rss_mib"].items()))
-        print("CPU (cores):    " + ", ".join(f"{k}={v}" for k, v in figures["cpu_cores_used"].items()))
-        for problem in figures["first_errors"]:
-            print(f"error: {problem}")
-    print(f"turns_per_s={figures['turns_per_s']} p95_ms={figures['p95_ms']} errors={figures['errors']} "
-          f"knowledge_over_greet_p50={figures['knowledge_over_greet_p50']}")
+        for figures in results["levels"]:
+            print_level(figures)
+            print(f"Rasa CPU per turn: {figures['rasa_cpu_ms_per_turn']} ms")
+            for category, ms in figures.get("rasa_cpu_breakdown_ms", {}).items():
+                print(f"  {ms:6.2f} ms  {category}")
+        print("curve (users: turns/s, p95 ms): " + "; ".join(
+            f"{f['users']}: {f['turns_per_s']}, {f['p95_ms']}" for f in results["levels"]))
+        if not args.no_floor:
+            print(f"floor (bare Rasa turn): {results['floor_cpu_ms']} ms CPU")
+            for kind, by_process in results["solo_cpu_ms"].items():
+                print(f"{kind:10} CPU ms per turn: " + ", ".join(f"{k}={v}" for k, v in by_process.items())
+                      + f"  (total {results['over_floor'][kind]}x the floor)")
+    main_level = next((f for f in results["levels"] if f["users"] == 20), results["levels"][-1])
+    print(f"users={main_level['users']} turns_per_s={main_level['turns_per_s']} p95_ms={main_level['p95_ms']} "
+          f"errors={main_level['errors']} knowledge_over_greet_p50={main_level['knowledge_over_greet_p50']} "
+          f"peak_mib={main_level['peak_total_mib']}")
     return 0
 
 
