@@ -309,7 +309,7 @@ CATEGORIES = [
     ("DIET (TensorFlow)", ("diet_classifier.py", "tensorflow/")),
     ("action reply schema check (jsonschema)", ("jsonschema/",)),
     ("featurizers, tokenizer", ("rasa/nlu/featurizers/", "rasa/nlu/tokenizers/")),
-    ("other NLU components, graph runner", ("parse_message (rasa/core/processor.py",)),
+    ("other NLU components, graph runner", ("parse_message (rasa/core/processor.py", "_parse_message_with_graph")),
     ("policies", ("predict_next_with_tracker",)),
     ("tracker store", ("tracker_store.py",)),
     ("action calls (HTTP to the action server, forms)", ("rasa/core/actions/",)),

@@ -20,7 +20,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_replies
+from bot import action_replies, nlu_thread
 from bot.language import LANGUAGE
 
 
@@ -31,6 +31,7 @@ class LanguageTaggingGenerator(TemplatedNaturalLanguageGenerator):
         super().__init__((domain or Domain.empty()).responses)
         # Built once per Rasa server, from its endpoints file: the server's one hook for our code.
         action_replies.install()
+        nlu_thread.install()
 
     async def generate(
         self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text, **kwargs: Any
