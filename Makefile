@@ -106,9 +106,11 @@ bench-knowledge: setup index
 	$(VENV)/bin/python bench/knowledge_build.py
 	$(VENV)/bin/python bench/knowledge_query.py
 
-# 20 concurrent citizens on the production profile (12 Rasa servers, PostgreSQL, Redis).
+# 5, 20 and 50 concurrent citizens on what `make run` starts (RASA_SERVERS Rasa servers, everything
+# in memory and SQLite), then on the production profile (as many Rasa servers, PostgreSQL, Redis).
 bench-load: setup model index test-deps
-	$(VENV)/bin/python bench/load.py
+	$(VENV)/bin/python bench/load.py --rasa-servers $(RASA_SERVERS) --py-spy
+	$(VENV)/bin/python bench/load.py --profile production --rasa-servers $(RASA_SERVERS)
 
 eval-knowledge: setup index
 	$(VENV)/bin/python -m knowledge eval
