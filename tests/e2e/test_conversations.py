@@ -111,7 +111,9 @@ def test_logs_are_json_share_the_request_id_and_mask_identities(assistant):
         for name, process in assistant.processes.items()
     }
     assert any(e["request_id"] == trace and "case look-up" in e["message"] for e in entries["actions"]), entries["actions"][-5:]
-    assert any(e["request_id"] == trace for e in entries["rasa"]), entries["rasa"][-5:]
+    # The conversation is on one of the Rasa servers (rasa-1, rasa-2), whichever the API chose.
+    rasa = [e for name, lines in entries.items() if name.startswith("rasa") for e in lines]
+    assert any(e["request_id"] == trace for e in rasa), rasa[-5:]
     for name, process in assistant.processes.items():
         log = process.log.read_text()
         assert CASE[1] not in log and OTHER_CITIZENS_ID not in log, f"identity in clear in the {name} log"
