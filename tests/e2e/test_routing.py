@@ -16,6 +16,9 @@ QUESTIONS = [
     "chno kan taux dyal chomage dyal chabab mn 15 l 24 f 2020?",
     "À quelle date le Maroc a-t-il conclu le Compact II ?",
     "Mon 2ème contrat CDD de 12 mois peut-il être renouvelé ?",
+    # "where do I put my application": a procedure, not the status of a case
+    "هل يوظف المكتب الشريف للفوسفاط تقنيين حاليا؟ وأين أضع طلبي؟",
+    "wach l'OCP kaydekhlo chi techniciens daba? fin n7et dossier?",
 ]
 
 
