@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.metrics = AssistantMetrics()
     app.state.knowledge = KnowledgeLoader(settings.index_dir)
-    app.state.bot_responses = BotResponses.load()
+    app.state.bot_responses = BotResponses.load(settings.assist_responses_file)
     install_error_handlers(app)
     # Citizens' endpoints are rate-limited per client IP and per sender.
     citizen_limits = {"dependencies": [Depends(limit_citizen_requests)], "responses": error_responses(413, 429)}
