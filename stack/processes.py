@@ -24,9 +24,9 @@ from pathlib import Path
 
 import httpx
 
+from knowledge.settings import REPO_ROOT
 from stack.services import free_port
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = REPO_ROOT / "Procfile"
 STARTUP_TIMEOUT_S = 300
 
