@@ -17,7 +17,7 @@ from actions.lockout import AttemptKeys, Lock, LockPolicy, begin_attempt, finish
 from actions.messages import CASE_NEXT_STEPS, CASE_STATUS_LABELS, agent_buttons, message
 from actions.metadata import client_of, user_metadata
 from actions.settings import ActionSettings, get_settings, open_store
-from language import language_or_default
+from languages import language_or_default
 from observability.logs import bind_request_id, mask_personal_data
 from store import Case
 

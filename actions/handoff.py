@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from actions.messages import message
 from actions.metadata import user_metadata
 from actions.settings import open_store
-from language import language_or_default
+from languages import language_or_default
 from observability.logs import bind_request_id
 from store import HandoffTicket
 

@@ -15,7 +15,7 @@ from actions.settings import get_settings
 from knowledge.replies import compose_reply
 from knowledge.search import KnowledgeBase, SearchResult
 from knowledge.settings import KnowledgeSettings
-from language import language_or_default
+from languages import language_or_default
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ of knowledge answers is shared with agent assist (``knowledge.replies``).
 """
 from __future__ import annotations
 
-from language import language_or_default
+from languages import language_or_default
 
 MESSAGES: dict[str, dict[str, str]] = {
     "no_answer": {

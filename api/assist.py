@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from api.schemas import Intent, Source, Suggestion
-from language import DEFAULT_LANGUAGE, LANGUAGES
+from languages import DEFAULT_LANGUAGE, LANGUAGES, identify
 
 if TYPE_CHECKING:
     from knowledge.search import KnowledgeBase, Passage
@@ -80,13 +80,16 @@ def _load_index(index_dir: Path) -> tuple[KnowledgeBase, int]:
 
 
 def caller_language(parse: dict[str, Any], text: str, earlier_citizen_turns: list[str]) -> str:
-    """The language the NLU component is sure of, else a guess from this and earlier turns."""
+    """The language chat would answer in: the NLU's confident reading of this text, else the
+    latest earlier turn read with confidence (the bot's language slot is sticky the same way),
+    else Arabic."""
     if parse.get("language") in LANGUAGES and parse.get("language_confident") is not False:
         return parse["language"]
-    # Imported here for the same reason as the index (it is loaded by then anyway).
-    from knowledge.language import detect_language
-
-    return detect_language(" ".join([*earlier_citizen_turns[-3:], text]), default=DEFAULT_LANGUAGE)
+    for turn in reversed(earlier_citizen_turns):
+        guess = identify(turn)
+        if guess.confident:
+            return guess.language
+    return DEFAULT_LANGUAGE
 
 
 def intent_of(parse: dict[str, Any]) -> Intent:

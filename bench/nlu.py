@@ -40,7 +40,7 @@ from rasa.utils.log_utils import configure_structlog  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from bot.langid import writing_form  # noqa: E402
+from languages import writing_form  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42

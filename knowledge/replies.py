@@ -16,7 +16,7 @@ from haystack import Document
 
 from knowledge.answers import AnswerExtractor
 from knowledge.keyfact import key_fact
-from language import language_or_default
+from languages import language_or_default
 from knowledge.search import Passage, SearchResult
 
 # The texts a reply is framed with, in each of the assistant's languages.

@@ -112,6 +112,16 @@ def test_an_unsure_language_falls_back_to_detection_with_earlier_turns(assist):
     assert body["suggestions"] and ARABIC.search(body["suggestions"][0]["text"].splitlines()[0])
 
 
+def test_an_unsure_turn_keeps_the_language_of_the_latest_sure_one_as_chat_does(assist):
+    # the bot's language slot is sticky: "ok" after an Arabizi question is still answered in Arabic
+    client = assist("affirm", 0.6, None, confident=False)
+    body = suggest(client, text="ok", conversation=[
+        {"role": "citizen", "text": "How many days of annual leave?"},
+        {"role": "citizen", "text": "ch7al smig daba?"},
+    ]).json()
+    assert body["language"] == "ar"
+
+
 def test_without_a_trained_model_small_talk_is_answered_from_the_index(client_for, rasa, faq_index, tmp_path):
     rasa.routes[("POST", "/model/parse")] = parse_reply("greet", 0.98, "fr")
     client = client_for(
