@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from honcho.environ import parse_procfile
 
 from knowledge.settings import REPO_ROOT
 from stack.services import free_port
@@ -36,7 +37,8 @@ class StackFailed(RuntimeError):
 
 
 def procfile_commands(procfile: Path = PROCFILE) -> dict[str, str]:
-    return dict(line.split(": ", 1) for line in procfile.read_text().splitlines() if line.strip())
+    """Each process's command, read by honcho's own parser (what `make run` starts)."""
+    return dict(parse_procfile(procfile.read_text()).processes)
 
 
 @dataclass
