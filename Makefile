@@ -7,6 +7,8 @@ PYTHON311 ?= python3.11
 VENV := .venv
 RASA_VENV := .venv-rasa
 MODEL := models/current.tar.gz
+# The bot's responses per intent, for agent assist: the API reads this, never bot/.
+ASSIST_RESPONSES := models/assist-responses.json
 BOT_SOURCES := config.yml $(shell find bot -type f \( -name '*.py' -o -name '*.yml' \) -not -path 'bot/tests/*' -not -path '*/__pycache__/*')
 
 PORT ?= 8000
@@ -56,7 +58,10 @@ $(MODEL): $(RASA_VENV)/.installed $(BOT_SOURCES)
 	@# Rasa skips training when its own fingerprint is unchanged; mark the model fresh anyway.
 	touch $@
 
-model: $(MODEL)
+$(ASSIST_RESPONSES): $(RASA_VENV)/.installed $(BOT_SOURCES)
+	$(RASA_VENV)/bin/python -m bot.assist_responses $@
+
+model: $(MODEL) $(ASSIST_RESPONSES)
 
 # Incremental: unchanged source files are neither re-read nor re-embedded.
 index: $(VENV)/.installed

@@ -14,9 +14,10 @@ from sqlalchemy.engine import Engine
 
 from actions.cases import find_case, normalise_case_number, normalise_national_id
 from actions.lockout import AttemptKeys, Lock, LockPolicy, begin_attempt, finish_attempt
-from actions.messages import CASE_NEXT_STEPS, CASE_STATUS_LABELS, agent_buttons, language_or_default, message
+from actions.messages import CASE_NEXT_STEPS, CASE_STATUS_LABELS, agent_buttons, message
 from actions.metadata import client_of, user_metadata
 from actions.settings import ActionSettings, get_settings, open_store
+from languages import language_or_default
 from observability.logs import bind_request_id, mask_personal_data
 from store import Case
 

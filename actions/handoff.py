@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from actions.messages import language_or_default, message
+from actions.messages import message
 from actions.metadata import user_metadata
 from actions.settings import open_store
+from languages import language_or_default
 from observability.logs import bind_request_id
 from store import HandoffTicket
 

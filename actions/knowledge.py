@@ -10,11 +10,12 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import compose_reply
-from actions.messages import language_or_default, message
+from actions.messages import message
 from actions.settings import get_settings
+from knowledge.replies import compose_reply
 from knowledge.search import KnowledgeBase, SearchResult
 from knowledge.settings import KnowledgeSettings
+from languages import language_or_default
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +25,18 @@ _load_lock = threading.Lock()
 _search_lock = threading.Lock()
 
 
+@lru_cache(maxsize=1)
+def knowledge_settings() -> KnowledgeSettings:
+    """INDEX_DIR, TOP_K and the other settings of the knowledge layer, read once per process."""
+    return KnowledgeSettings()
+
+
 def knowledge_base() -> KnowledgeBase:
     """The index, loaded read-only once per process."""
     global _knowledge_base
     with _load_lock:
         if _knowledge_base is None:
-            _knowledge_base = KnowledgeBase.load(KnowledgeSettings().index_dir)
+            _knowledge_base = KnowledgeBase.load(settings=knowledge_settings())
         return _knowledge_base
 
 
@@ -55,7 +62,7 @@ def _cached_search():
 
 def _search(question: str, language: str, top_k: int) -> SearchResult:
     with _search_lock:
-        return knowledge_base().answer(question, language=language, top_k=top_k)
+        return knowledge_base().run(question, top_k=top_k, language=language)
 
 
 class ActionAnswerQuestion(Action):
@@ -68,7 +75,7 @@ class ActionAnswerQuestion(Action):
         language = language_or_default(tracker.get_slot("language"))
         question = tracker.latest_message.get("text") or ""
         try:
-            result = await asyncio.to_thread(answer, question, language, get_settings().answer_top_k)
+            result = await asyncio.to_thread(answer, question, language, knowledge_settings().top_k)
         except Exception:  # the index is missing or broken: say so, keep the bot alive
             logger.exception("knowledge search failed")
             dispatcher.utter_message(

@@ -1,27 +1,14 @@
 """Texts that actions compose at run time, in each of the bot's languages.
 
 Static utterances live in the domain (``bot/domain``) as conditional response
-variations; these are the ones that need data filled in by an action.
+variations; these are the ones that need data filled in by an action. The framing
+of knowledge answers is shared with agent assist (``knowledge.replies``).
 """
 from __future__ import annotations
 
-LANGUAGES = ("ar", "fr", "en")
-DEFAULT_LANGUAGE = "ar"
+from languages import language_or_default
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "answer_intro": {
-        "ar": "حسب {citation}:",
-        "fr": "Selon {citation} :",
-        "en": "According to {citation}:",
-    },
-    "answer_intro_translated": {
-        "ar": "حسب {citation}:",
-        "fr": "Selon {citation} (texte en arabe) :",
-        "en": "According to {citation} (text in Arabic):",
-    },
-    # the quantity an Arabic text gives, said first in the citizen's language (knowledge/keyfact.py)
-    "key_fact": {"ar": "{fact}", "fr": "En bref : {fact}. Le texte officiel est en arabe.", "en": "In short: {fact}. The official text is in Arabic."},
-    "article": {"ar": "المادة {ref}", "fr": "article {ref}", "en": "article {ref}"},
     "no_answer": {
         "ar": "لم أجد جوابا موثوقا لسؤالك في نصوص الوزارة. هل تريد التحدث مع موظف؟",
         "fr": "Je n'ai pas trouvé de réponse fiable dans les textes du ministère. "
@@ -129,10 +116,6 @@ CASE_NEXT_STEPS: dict[str, dict[str, str]] = {
         "en": "none; you can open a new case if needed.",
     },
 }
-
-
-def language_or_default(language: str | None) -> str:
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def message(key: str, language: str | None, **values: str) -> str:

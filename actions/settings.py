@@ -1,15 +1,12 @@
 """Settings of the action server, read from the environment."""
 import datetime as dt
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Engine
 
-from store import get_engine, init_store
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from store import DEFAULT_DATABASE_URL, get_engine, init_store
 
 
 class ActionSettings(BaseSettings):
@@ -22,13 +19,12 @@ class ActionSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{REPO_ROOT / 'var' / 'cases.db'}",
+        default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL of the case store.",
     )
     seed_demo_cases: bool = Field(
         default=True, description="Insert the demo cases when the store is empty."
     )
-    answer_top_k: int = Field(default=5, description="Passages retrieved per question.")
     answer_cache_size: int = Field(
         default=2048,
         ge=0,

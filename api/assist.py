@@ -2,85 +2,50 @@
 bot's own responses, and cited answers from the knowledge index.
 
 The index is loaded once per API process, read-only and lazily (the first
-suggestion pays for it), in a worker thread. The bot's responses are read from
-the domain files with PyYAML; Rasa itself is never imported here.
+suggestion pays for it), in a worker thread. The bot's responses come from the
+file that training writes (``bot/assist_responses.py``); neither Rasa nor the
+bot's sources are read here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import yaml
 
-from api.schemas import LANGUAGES, Intent, Source, Suggestion
+from api.schemas import Intent, Source, Suggestion
+from languages import DEFAULT_LANGUAGE, LANGUAGES, identify
 
 if TYPE_CHECKING:
     from knowledge.search import KnowledgeBase, Passage
 
 logger = logging.getLogger(__name__)
 
-BOT_DIR = Path(__file__).resolve().parent.parent / "bot"
 MAX_SUGGESTIONS = 3
-SEARCH_TOP_K = 5
-# The action that answers from the index; intents routed to it get knowledge suggestions.
-KNOWLEDGE_ACTION = "action_answer_question"
 
 
 @dataclass(frozen=True)
 class BotResponses:
-    """The bot's response to each intent that a plain rule answers, per language.
-
-    Derived from the rules (`intent` then `action`, no condition) and the domain's
-    conditional variations, so the suggestions follow the bot when it changes.
-    """
+    """The bot's response to each intent that a plain rule answers, per language,
+    and the intents that the knowledge action answers, as training wrote them."""
 
     by_intent: dict[str, dict[str, str]]
     knowledge_intents: frozenset[str]
 
     @classmethod
-    def load(cls, bot_dir: Path = BOT_DIR) -> BotResponses:
-        responses: dict[str, dict[str, str]] = {}
-        forms: dict[str, list[str]] = {}
-        for path in sorted((bot_dir / "domain").glob("*.yml")):
-            domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for name, variations in (domain.get("responses") or {}).items():
-                responses[name] = _texts_by_language(variations)
-            for name, form in (domain.get("forms") or {}).items():
-                forms[name] = list((form or {}).get("required_slots") or [])
-        by_intent: dict[str, dict[str, str]] = {}
-        knowledge_intents: set[str] = set()
-        for path in sorted((bot_dir / "data" / "rules").glob("*.yml")):
-            for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []:
-                steps = rule.get("steps") or []
-                if rule.get("condition") or len(steps) < 2:
-                    continue  # rules inside a form answer differently
-                intent, action = steps[0].get("intent"), steps[1].get("action")
-                if not intent or not action:
-                    continue
-                if action == KNOWLEDGE_ACTION:
-                    knowledge_intents.add(intent)
-                    continue
-                if forms.get(action):
-                    # A form starts by asking for its first slot.
-                    action = f"utter_ask_{forms[action][0]}"
-                if responses.get(action):
-                    by_intent.setdefault(intent, responses[action])
-        return cls(by_intent, frozenset(knowledge_intents))
-
-
-def _texts_by_language(variations: list[dict[str, Any]]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for variation in variations or []:
-        for condition in variation.get("condition") or []:
-            if condition.get("type") == "slot" and condition.get("name") == "language":
-                if isinstance(variation.get("text"), str):
-                    texts[condition.get("value")] = variation["text"].strip()
-    return texts
+    def load(cls, path: Path) -> BotResponses:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            # No trained model yet: every suggestion then comes from the index.
+            logger.warning("No bot responses at %s (written by `make model`); agent assist suggests from the index only", path)
+            return cls({}, frozenset())
+        return cls(data["by_intent"], frozenset(data["knowledge_intents"]))
 
 
 class KnowledgeLoader:
@@ -89,35 +54,42 @@ class KnowledgeLoader:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
         self._knowledge_base: KnowledgeBase | None = None
+        self._top_k = 0
         self._lock = asyncio.Lock()
 
     async def get(self) -> KnowledgeBase:
         if self._knowledge_base is None:
             async with self._lock:
                 if self._knowledge_base is None:
-                    self._knowledge_base = await anyio.to_thread.run_sync(_load_index, self.index_dir)
+                    self._knowledge_base, self._top_k = await anyio.to_thread.run_sync(_load_index, self.index_dir)
         return self._knowledge_base
 
-    async def search(self, text: str, top_k: int = SEARCH_TOP_K) -> list[Passage]:
+    async def search(self, text: str) -> list[Passage]:
+        """The passages for ``text``, as many as the bot retrieves for an answer (``TOP_K``)."""
         knowledge_base = await self.get()
-        return await anyio.to_thread.run_sync(knowledge_base.search, text, top_k)
+        return await anyio.to_thread.run_sync(knowledge_base.search, text, self._top_k)
 
 
-def _load_index(index_dir: Path) -> KnowledgeBase:
+def _load_index(index_dir: Path) -> tuple[KnowledgeBase, int]:
     # Imported here: haystack takes seconds to import, which the API need not pay to start.
     from knowledge.search import KnowledgeBase
+    from knowledge.settings import KnowledgeSettings
 
-    return KnowledgeBase.load(index_dir)
+    settings = KnowledgeSettings()
+    return KnowledgeBase.load(index_dir, settings), settings.top_k
 
 
 def caller_language(parse: dict[str, Any], text: str, earlier_citizen_turns: list[str]) -> str:
-    """The language the NLU component is sure of, else a guess from this and earlier turns."""
+    """The language chat would answer in: the NLU's confident reading of this text, else the
+    latest earlier turn read with confidence (the bot's language slot is sticky the same way),
+    else Arabic."""
     if parse.get("language") in LANGUAGES and parse.get("language_confident") is not False:
         return parse["language"]
-    # Imported here for the same reason as the index (it is loaded by then anyway).
-    from knowledge.language import detect_language
-
-    return detect_language(" ".join([*earlier_citizen_turns[-3:], text]), default="ar")
+    for turn in reversed(earlier_citizen_turns):
+        guess = identify(turn)
+        if guess.confident:
+            return guess.language
+    return DEFAULT_LANGUAGE
 
 
 def intent_of(parse: dict[str, Any]) -> Intent:
@@ -131,8 +103,9 @@ def knowledge_suggestions(question: str, passages: list[Passage], language: str,
     Each is framed in `language`, with a line saying so when the passage is in
     another language (as the knowledge action does).
     """
-    # The knowledge action's composition, shared so agents see what the bot would say.
-    from actions.answers import compose_answer, source_of
+    # The knowledge action's composition, so agents see what the bot would say (imported
+    # here, with haystack, once the index is loaded anyway).
+    from knowledge.replies import compose_answer
 
     if not passages or limit <= 0:
         return []
@@ -151,7 +124,7 @@ def knowledge_suggestions(question: str, passages: list[Passage], language: str,
         seen.add(key)
         answer = compose_answer(question, [passage], language)
         if answer is not None:
-            suggestions.append(_suggestion(answer.text, passage.score, [source_of(passage)]))
+            suggestions.append(_suggestion(answer.text, passage.score, answer.sources))
     return suggestions
 
 

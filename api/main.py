@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api.assist import BotResponses, KnowledgeLoader
 from api.errors import error_responses, install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter, limit_citizen_requests
-from api.metrics import AssistantMetrics, HttpMetrics
+from api.metrics import AssistantMetrics, TurnErrorMetrics, instrument_http
 from api.request_id import RequestIdMiddleware
 from api.routers import agent, assist, chat, feedback, health, metrics, ops, web, whatsapp
 from api.routers.web import STATIC_DIR
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.metrics = AssistantMetrics()
     app.state.knowledge = KnowledgeLoader(settings.index_dir)
-    app.state.bot_responses = BotResponses.load()
+    app.state.bot_responses = BotResponses.load(settings.assist_responses_file)
     install_error_handlers(app)
     # Citizens' endpoints are rate-limited per client IP and per sender.
     citizen_limits = {"dependencies": [Depends(limit_citizen_requests)], "responses": error_responses(413, 429)}
@@ -70,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: CORS headers go on every answer, the 413s included.
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(HttpMetrics, metrics=app.state.metrics)
+    app.add_middleware(TurnErrorMetrics, metrics=app.state.metrics)
+    instrument_http(app, app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(
         CORSMiddleware,

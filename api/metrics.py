@@ -17,11 +17,11 @@ are counted from the `lookup` marker of the action's reply, by the replica that 
 """
 
 import json
-import time
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from prometheus_client import CollectorRegistry, Counter, GCCollector, Histogram, ProcessCollector
+from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.schemas import LANGUAGES, BotMessage
@@ -86,14 +86,6 @@ class AssistantMetrics:
             "assistant_lookups_refused",
             "Case look-ups refused because a lock held (scope: case, sender, client).",
             ["channel", "scope"], registry=self.registry,
-        )
-        self.http_requests = Counter(
-            "http_requests", "HTTP requests answered, by route template and status.",
-            ["method", "route", "status"], registry=self.registry,
-        )
-        self.http_seconds = Histogram(
-            "http_request_duration_seconds", "Time to answer an HTTP request, by route template.",
-            ["method", "route"], registry=self.registry,
         )
 
     def record_turn(
@@ -174,23 +166,28 @@ async def get_metrics(request: Request) -> AssistantMetrics:
 AssistantMetricsDep = Annotated[AssistantMetrics, Depends(get_metrics)]
 
 
-class HttpMetrics:
-    """ASGI middleware: counts and times every HTTP request by route template and status.
+def instrument_http(app: FastAPI, metrics: AssistantMetrics) -> None:
+    """Generic HTTP metrics from prometheus-fastapi-instrumentator, in the app's registry:
+    `http_requests_total{handler, method, status}`, `http_request_duration_seconds{handler, method}`
+    and the request and response sizes. `handler` is the route template (`none` when no route
+    matched): /api/chat/{sender}/... must not make a series per citizen. Add it after the
+    body-size limit, so that its 413s are counted too."""
+    Instrumentator(should_group_status_codes=False, registry=metrics.registry).instrument(app)
 
-    On the citizens' message endpoints, an error answer also counts as an
-    `assistant_errors_total` of the channel, with the `error.code` of its body.
-    """
+
+class TurnErrorMetrics:
+    """ASGI middleware: on the citizens' message endpoints, an error answer counts as an
+    `assistant_errors_total` of the channel, with the `error.code` of its body."""
 
     def __init__(self, app: ASGIApp, metrics: AssistantMetrics) -> None:
         self.app = app
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        channel = TURN_ENDPOINTS.get((scope["method"], scope["path"])) if scope["type"] == "http" else None
+        if channel is None:
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        channel = TURN_ENDPOINTS.get((scope["method"], scope["path"]))
         status = 500  # what the server answers when the app raises before answering
         error_body: list[bytes] = []
 
@@ -198,18 +195,14 @@ class HttpMetrics:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-            elif message["type"] == "http.response.body" and channel and status >= 400:
+            elif message["type"] == "http.response.body" and status >= 400:
                 error_body.append(message.get("body", b""))
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_watch)
         finally:
-            # The template, not the path: /api/chat/{sender}/... must not make a series per citizen.
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
-            self.metrics.http_seconds.labels(scope["method"], route).observe(time.perf_counter() - started)
-            if channel and status >= 400:
+            if status >= 400:
                 self.metrics.record_error(channel, _error_code(b"".join(error_body), status))
 
 

@@ -7,9 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# The languages the bot answers in; the `language` slot is categorical over these.
-Language = Literal["ar", "fr", "en"]
-LANGUAGES: tuple[str, ...] = ("ar", "fr", "en")
+from languages import LANGUAGES
+
+# The languages the bot answers in (languages.LANGUAGES), as the OpenAPI schema's enum.
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]  # a tuple subscript spreads into the values
 
 SENDER_PATTERN = r"^[A-Za-z0-9_.:@+-]+$"
 SENDER_MAX_CHARS = 128

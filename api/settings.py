@@ -6,9 +6,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# The repository root, so the default index location does not depend on the
-# directory uvicorn was started from.
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from knowledge.settings import REPO_ROOT
+from store import DEFAULT_DATABASE_URL
 
 
 class Settings(BaseSettings):
@@ -40,11 +39,18 @@ class Settings(BaseSettings):
         ),
     )
     index_dir: Path = Field(
-        default=REPO_ROOT / "var" / "index",
+        default=Path("var/index"),
         description=(
             "Folder of the knowledge index built by `python -m knowledge build`; "
             "/health reads its manifest.json. Same variable as the knowledge "
-            "package's INDEX_DIR. A relative path is taken from the working directory."
+            "package's INDEX_DIR. A relative path is taken from the repository root, as in every process."
+        ),
+    )
+    assist_responses_file: Path = Field(
+        default=Path("models/assist-responses.json"),
+        description=(
+            "The bot's responses per intent and language, written by training (`make model`, "
+            "`bot/assist_responses.py`); agent assist suggests them. Relative to the repository root."
         ),
     )
     max_message_chars: int = Field(
@@ -69,7 +75,7 @@ class Settings(BaseSettings):
         ),
     )
     database_url: str = Field(
-        default=f"sqlite:///{REPO_ROOT / 'var' / 'cases.db'}",
+        default=DEFAULT_DATABASE_URL,
         description=(
             "SQLAlchemy URL of the ministry's store (the action server's DATABASE_URL); "
             "the API keeps the citizens' feedback on answers and the WhatsApp inbox there."
@@ -264,6 +270,12 @@ class Settings(BaseSettings):
         ):
             raise ValueError("OPS_API_KEY must differ from ASSIST_API_KEY (agents' keys do not open /ops).")
         return self
+
+    @field_validator("index_dir", "assist_responses_file")
+    @classmethod
+    def _from_repo_root(cls, path: Path) -> Path:
+        # The same folder whichever directory uvicorn was started from.
+        return path if path.is_absolute() else REPO_ROOT / path
 
     @field_validator("speech_model", mode="before")
     @classmethod

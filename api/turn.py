@@ -13,10 +13,7 @@ from typing import Any
 from api.metrics import AssistantMetrics
 from api.rasa_client import RasaClient, fold_reply
 from api.schemas import BotMessage
-
-# A reply that names no language (a silent bot, a conversation whose language is not
-# known yet) is in the ministry's first language.
-DEFAULT_LANGUAGE = "ar"
+from languages import DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,6 @@ async def citizen_turn(
     if not items and on_silence is not None:
         await on_silence()
     replies, language = fold_reply(items)
-    language = language or DEFAULT_LANGUAGE
+    language = language or DEFAULT_LANGUAGE  # a silent bot, or a reply that names no language
     metrics.record_turn(channel, language, items, replies, time.perf_counter() - started)
     return CitizenTurn(items, replies, language)

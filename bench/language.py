@@ -2,17 +2,26 @@
 
     PYTHONPATH=. .venv/bin/python bench/language.py [--json] [--errors]
 
-Runs in either virtualenv (bot.langid needs only the stdlib and langdetect). For
-each group of bench/data/language_devset.jsonl it reports the share of messages
-where the detector is confident and right, for:
+Runs in either virtualenv (the ``languages`` module needs only the stdlib and
+langdetect); the other libraries' columns appear where they are installed
+(``requirements/bench.txt``, in ``.venv``). For each group of
+bench/data/language_devset.jsonl it reports the share of messages where the
+detector is confident and right, for:
 
-* ``bot.langid`` (what the Rasa component uses);
+* ``languages`` (``languages.identify``: what the Rasa component, the knowledge
+  layer and agent assist use);
 * ``langdetect`` alone, all its languages, fixed seed (``ar``/``fr``/``en`` only
   count when they are the expected one);
-* ``langdetect ar/fr/en``: langdetect restricted to our three languages.
+* ``langdetect ar/fr/en``: langdetect restricted to our three languages;
+* ``py3langid ar/fr/en`` and ``lingua ar/fr/en``: those libraries alone, restricted
+  to our three languages;
+* ``languages, fr/en by py3langid`` and ``languages, fr/en by lingua``: our rules for
+  switch requests, Arabic script and Arabizi, with the French/English decision
+  (the lexicon, then langdetect) handed to that library instead: the candidates to
+  replace that step.
 
-It also times the three over the whole set, as a ratio to langdetect alone measured
-in the same run. Exit status 1 when bot.langid misses the targets (98% overall,
+It also times them over the whole set, as a ratio to langdetect alone measured
+in the same run. Exit status 1 when ``languages`` misses the targets (98% overall,
 95% in every group).
 """
 from __future__ import annotations
@@ -28,12 +37,18 @@ from typing import Callable, Dict, List, Optional
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
-from bot.langid import identify, langdetect_probabilities
+from languages import ENGLISH, FRENCH, LANGUAGES, identify, langdetect_probabilities
 
 DEVSET = Path(__file__).resolve().parent / "data" / "language_devset.jsonl"
 TARGET_OVERALL = 0.98
 TARGET_GROUP = 0.95
 TIMING_ROUNDS = 5
+
+
+# The reasons of identify's last step, the French/English decision (see languages.identify).
+FRENCH_ENGLISH_REASONS = frozenset(
+    {"lexicon", "langdetect", "langdetect-unsure", "short-unknown-words", "langdetect-no-features"}
+)
 
 
 def langid_guess(text: str) -> Optional[str]:
@@ -53,11 +68,59 @@ def langdetect_restricted_guess(text: str) -> Optional[str]:
     return max(probabilities, key=probabilities.get) if probabilities else None
 
 
-DETECTORS: Dict[str, Callable[[str], Optional[str]]] = {
-    "bot.langid": langid_guess,
-    "langdetect": langdetect_guess,
-    "langdetect ar/fr/en": langdetect_restricted_guess,
-}
+def py3langid_detector(languages) -> Optional[Callable[[str], Optional[str]]]:
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:
+        return None
+    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE)
+    identifier.set_languages(list(languages))
+    return lambda text: identifier.classify(text)[0] if text.strip() else None
+
+
+def lingua_detector(languages) -> Optional[Callable[[str], Optional[str]]]:
+    try:
+        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+    except ImportError:
+        return None
+    wanted = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages]
+    detector = LanguageDetectorBuilder.from_languages(*wanted).build()
+
+    def guess(text: str) -> Optional[str]:
+        found = detector.detect_language_of(text)
+        return found.iso_code_639_1.name.lower() if found is not None else None
+
+    return guess
+
+
+def with_french_english_by(decide: Callable[[str], Optional[str]]) -> Callable[[str], Optional[str]]:
+    """``languages.identify``, with its French/English decision taken by ``decide``."""
+
+    def guess(text: str) -> Optional[str]:
+        ours = identify(text)
+        if ours.reason in FRENCH_ENGLISH_REASONS:
+            return decide(text)
+        return ours.language if ours.confident else None
+
+    return guess
+
+
+def detectors() -> Dict[str, Callable[[str], Optional[str]]]:
+    found: Dict[str, Callable[[str], Optional[str]]] = {
+        "languages": langid_guess,
+        "langdetect": langdetect_guess,
+        "langdetect ar/fr/en": langdetect_restricted_guess,
+    }
+    for name, make in (("py3langid", py3langid_detector), ("lingua", lingua_detector)):
+        alone, french_english = make(LANGUAGES), make((FRENCH, ENGLISH))
+        if alone is None:
+            continue
+        found[f"{name} ar/fr/en"] = alone
+        found[f"languages, fr/en by {name}"] = with_french_english_by(french_english)
+    return found
+
+
+DETECTORS = detectors()
 
 
 def load(path: Path) -> List[dict]:
@@ -95,7 +158,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devset", type=Path, default=DEVSET)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--errors", action="store_true", help="list bot.langid's misses")
+    parser.add_argument("--errors", action="store_true", help="list the language module's misses")
     args = parser.parse_args(argv)
 
     DetectorFactory.seed = 0  # langdetect is random otherwise
@@ -109,7 +172,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     baseline = seconds["langdetect"]
     timing = {name: value / baseline for name, value in seconds.items()}
 
-    ours = results["bot.langid"]
+    ours = results["languages"]
     passed = ours["overall"] >= TARGET_OVERALL and all(
         share >= TARGET_GROUP for share in ours["groups"].values()
     )
@@ -137,7 +200,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         + ", ".join(f"{n} {ratio:.2f}x" for n, ratio in timing.items())
     )
     print(
-        f"targets (bot.langid: >= {TARGET_OVERALL:.0%} overall, >= {TARGET_GROUP:.0%} per group): "
+        f"targets (languages: >= {TARGET_OVERALL:.0%} overall, >= {TARGET_GROUP:.0%} per group): "
         + ("met" if passed else "NOT met")
     )
     if args.errors:

@@ -304,7 +304,7 @@ def solo_cpu_ms(api_url: str, watch: ProcessWatch, conversations: int = 12) -> d
 
 # The first category whose marker is in a sampled stack gets it, so the specific ones come first.
 CATEGORIES = [
-    ("language detector (bot/langid, langdetect)", ("bot/langid.py", "langdetect/")),
+    ("language detector (languages.py, langdetect)", ("languages.py", "langdetect/")),
     ("intent gate, markup stripper (bot/routing)", ("bot/routing.py",)),
     ("DIET (TensorFlow)", ("diet_classifier.py", "tensorflow/")),
     ("action reply schema check (jsonschema)", ("jsonschema/",)),

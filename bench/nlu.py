@@ -5,7 +5,7 @@
 Runs in .venv-rasa (it trains Rasa NLU models). The examples of bot/data/nlu are
 split into stratified folds (fixed seed); for each fold an NLU model is trained with
 config.yml on the other folds and parses the held-out examples. Each example is put
-in a language group by bot.langid (Arabic split by script: Arabic letters, which
+in a language group by languages.identify (Arabic split by script: Arabic letters, which
 covers MSA and Darija, or Latin letters, i.e. Arabizi; "unsure" when langid is not
 confident, e.g. "ok" or a bare case number). The report gives the weighted and macro
 intent F1 per group and overall, and the time each fold took to train. The predicted
@@ -40,7 +40,7 @@ from rasa.utils.log_utils import configure_structlog  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from bot.langid import writing_form  # noqa: E402
+from languages import writing_form  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = 42

@@ -1,6 +1,6 @@
 """Rasa NLU component that tags every user message with its language.
 
-For each message it calls `bot.langid.identify` and
+For each message it calls `languages.identify` and
 
 * sets the message attribute `language` (`ar`, `fr`, `en`, or None when there is
   no guess) and `language_confident`, both added to the parse output;
@@ -34,7 +34,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.langid import LanguageGuess, identify
+from languages import LanguageGuess, identify
 from observability.logs import bind_request_id
 
 logger = logging.getLogger(__name__)

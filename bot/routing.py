@@ -11,7 +11,7 @@ each of those intents must also show the words that make it one:
 - ``inform``: a case or ID card number; or a short reply with a digit that looks like a
   failed try at one (the form then says what the format is);
 - ``request_human``: a word for a person, or a phone number to be called back on;
-- ``switch_language``: an explicit request (``bot.langid``: "in English please");
+- ``switch_language``: an explicit request (``language``: "in English please");
 - ``greet``, ``thank``, ``goodbye``: not when the message goes on with a question.
 
 Everything else that DIET put on one of these becomes ``ask_question``. Out-of-scope
@@ -36,8 +36,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.langid import identify
 from bot.language import LANGUAGE_REASON
+from languages import identify
 
 logger = logging.getLogger(__name__)
 

@@ -32,6 +32,7 @@ import snowballstemmer
 from haystack import component, default_from_dict, default_to_dict
 
 from knowledge.arabic import normalize_arabic
+from languages import ENGLISH, identify
 
 GLOSSARY_FILE = Path(__file__).resolve().parent / "glossary.tsv"
 
@@ -280,19 +281,14 @@ def query_script(query: str) -> str:
 
 
 def query_language(query: str) -> str:
-    """The language of the cards to show for ``query``: ``ar`` for Arabic letters and Arabizi,
-    else ``fr`` or ``en`` by function words, then by accents (``congé maternité``), else ``en``.
+    """The language of the cards to show for ``query``, as chat reads a message
+    (:func:`languages.identify`: Arabic letters and Arabizi are ``ar``); ``en`` when a
+    Latin-script question has no reading at all.
 
     >>> query_language("ch7al smig?"), query_language("Quel est le SMIG ?"), query_language("maternity leave weeks")
     ('ar', 'fr', 'en')
     """
-    if query_script(query) != "latin":
-        return "ar"
-    words = _TOKEN.findall(fold_accents(query.lower()))
-    fr, en = _function_word_counts(words)
-    if fr != en:
-        return "fr" if fr > en else "en"
-    return "fr" if fold_accents(query) != query else "en"
+    return identify(query, switch_requests=False).language or ENGLISH
 
 
 @component

@@ -1,4 +1,4 @@
-"""Language tagging restricted to the assistant's languages (ar, fr, en).
+"""Language tagging of documents, with the assistant's one language module (:mod:`languages`).
 
 >>> detect_language("Quelle est la durée du congé de maternité ?")
 'fr'
@@ -8,48 +8,28 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from knowledge.arabic import arabic_ratio
+from languages import ARABIC_WORD_RE, LANGUAGES, identify
 
-SUPPORTED_LANGUAGES = ("ar", "fr", "en")
-_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f]+")
+SUPPORTED_LANGUAGES = LANGUAGES
 
 
 def detect_language(text: str, languages: tuple[str, ...] = SUPPORTED_LANGUAGES, default: str = "en") -> str:
-    """Return the most likely language of ``text`` among ``languages``.
+    """The language of ``text`` among ``languages``, as :func:`languages.identify` reads it
+    (the same reading as a chat message's), or ``default`` when it has none.
 
-    A mixed text gets its dominant language: text mostly in Arabic script (by
-    letters) is ``ar`` (MSA or Darija); otherwise langdetect decides between the
-    remaining languages on the Latin-script part alone, so that an Arabic
-    headline inside a French article does not sway it. ``default`` is used when
-    langdetect has no opinion (empty text, digits only, ...).
+    A mixed text gets its dominant language: Arabic letters at least as many as
+    Latin ones mean ``ar`` (MSA or Darija); otherwise the Latin-script part alone
+    decides (Arabizi, French or English), so that an Arabic headline inside a French
+    article does not sway it.
     """
-    if not text or not text.strip():
-        return default
-    if "ar" in languages and arabic_ratio(text) >= 0.5:
-        return "ar"
-    latin = [lang for lang in languages if lang != "ar"]
-    if not latin:
-        return default
-    try:
-        from langdetect import DetectorFactory, detect_langs
-        from langdetect.lang_detect_exception import LangDetectException
-
-        DetectorFactory.seed = 0  # deterministic
-        try:
-            guesses = detect_langs(_ARABIC_SCRIPT.sub(" ", text))
-        except LangDetectException:
-            return default
-    except ImportError:  # pragma: no cover - langdetect is a declared dependency
-        return default
-    scores = {g.lang: g.prob for g in guesses if g.lang in latin}
-    if not scores:
-        return default if default in latin else latin[0]
-    return max(scores, key=scores.get)
+    guess = identify(text, switch_requests=False)
+    if guess.reason != "arabic-script":
+        guess = identify(ARABIC_WORD_RE.sub(" ", text), switch_requests=False)
+    return guess.language if guess.language in languages else default
 
 
 @component

@@ -29,6 +29,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 
 from knowledge.arabic import normalize_arabic, repair_arabic
 from knowledge.statutes import IN_FORCE, REPEALED, statute_facts
+from languages import ARABIC
 
 logger = logging.getLogger(__name__)
 
@@ -195,8 +196,8 @@ class StatuteJSONReader:
     ```
     """
 
-    def __init__(self, language: str = "ar") -> None:
-        """:param language: language of statutes that do not state one."""
+    def __init__(self, language: str = ARABIC) -> None:
+        """:param language: language of statutes that do not state one (the statutes are Arabic)."""
         self.language = language
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 
 from knowledge.analysis import analyze, query_language
 from knowledge.settings import AUTHORED_LABEL
+from languages import LANGUAGES
 
 
 def is_card(meta: dict[str, Any], label: str = AUTHORED_LABEL) -> bool:
@@ -254,7 +255,7 @@ class CardLimiter:
             the first ``max_cards`` topics in its place (in the user's language), then the other
             cards, those of the shown topics last (scores kept non-increasing).
         """
-        language = language if language in ("en", "fr", "ar") else query_language(query)
+        language = language if language in LANGUAGES else query_language(query)
         places = [i for i, d in enumerate(documents) if is_card(d.meta, self.label)]
         cards = [documents[i] for i in places]
         kept: dict[int, Document] = {}

@@ -8,7 +8,7 @@ kb = KnowledgeBase.load("var/index")          # once per process
 for p in kb.search("How many days of paid annual leave?", top_k=3):
     print(p.score, p.language, p.doc_id, p.ref, p.title, p.url)
 
-result = kb.answer("ch7al smig daba?", language="ar")
+result = kb.run("ch7al smig daba?", language="ar")
 if result.answer is None:                      # confidence below ANSWER_MIN_CONFIDENCE
     print("no reliable answer", result.confidence)
 else:
@@ -54,7 +54,6 @@ class Passage:
     title: str
     ref: str
     url: str
-    citation: str = ""
     chapter: str = ""
 
     @classmethod
@@ -68,7 +67,6 @@ class Passage:
             title=str(m.get("title") or ""),
             ref=str(m.get("ref") or ""),
             url=str(m.get("url") or ""),
-            citation=str(m.get("citation") or ""),
             chapter=str(m.get("chapter") or ""),
         )
 
@@ -204,7 +202,3 @@ class KnowledgeBase:
     def search(self, query: str, top_k: int = 5) -> list[Passage]:
         """The ``top_k`` passages for ``query``, best first (score: the fused score, 0..1)."""
         return self.run(query, top_k=top_k).passages
-
-    def answer(self, query: str, language: str = "", top_k: int = 5) -> SearchResult:
-        """:meth:`run` for a user: the answer in ``result.answer``, ``None`` below the confidence threshold."""
-        return self.run(query, top_k=top_k, language=language)

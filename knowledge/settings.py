@@ -95,11 +95,3 @@ class KnowledgeSettings(BaseSettings):
                 seen.add(key)
                 out.append(key)
         return out
-
-    def resolved_index_dir(self) -> Path:
-        """``INDEX_DIR`` as an absolute path (relative values are taken from the repository root)."""
-        return self.index_dir
-
-    def resolved_cache_dir(self) -> Path:
-        """``EMBEDDING_CACHE_DIR`` as an absolute path."""
-        return self.embedding_cache_dir

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from honcho.environ import parse_procfile
 
+from knowledge.settings import REPO_ROOT
 from stack.services import free_port
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = REPO_ROOT / "Procfile"
 STARTUP_TIMEOUT_S = 300
 
@@ -37,7 +38,8 @@ class StackFailed(RuntimeError):
 
 
 def procfile_commands(procfile: Path = PROCFILE) -> dict[str, str]:
-    return dict(line.split(": ", 1) for line in procfile.read_text().splitlines() if line.strip())
+    """Each process's command, read by honcho's own parser (what `make run` starts)."""
+    return dict(parse_procfile(procfile.read_text()).processes)
 
 
 @dataclass

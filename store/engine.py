@@ -12,10 +12,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from knowledge.settings import REPO_ROOT
 from store.models import DEMO_CASES, Case
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# DATABASE_URL when unset, for the action server and the API alike: SQLite under var/.
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'cases.db'}"
 
 
 @lru_cache

@@ -24,12 +24,13 @@ from sqlalchemy.engine import Engine
 from api import conversations
 from api.metrics import AssistantMetrics
 from api.rasa_client import AssistantFailed, AssistantUnreachable, RasaClient
-from api.turn import DEFAULT_LANGUAGE, citizen_turn
+from api.turn import citizen_turn
 from api.whatsapp import inbox
 from api.whatsapp.graph import GraphClient, GraphMedia, GraphSendFailed, MediaUnavailable
 from api.whatsapp.inbound import TEXT, InboundMessage
 from api.whatsapp.messages import media_text, reply_payloads, text_payloads, with_agent_button
 from api.whatsapp.speech import Transcriber, TranscriptionFailed
+from languages import DEFAULT_LANGUAGE
 from observability.logs import request_id
 from observability.pseudonyms import client_pseudonym
 

@@ -12,6 +12,7 @@ from actions.knowledge import ActionAnswerQuestion
 def test_a_missing_index_says_so_and_marks_the_turn_a_fallback(tmp_path, monkeypatch):
     monkeypatch.setenv("INDEX_DIR", str(tmp_path / "never-built"))
     monkeypatch.setattr(actions.knowledge, "_knowledge_base", None)  # no index loaded by an earlier test
+    actions.knowledge.knowledge_settings.cache_clear()  # nor settings read before INDEX_DIR was set
     tracker = Tracker("web-1", {"language": "fr"}, {"text": "Quelle est la durée du congé annuel ?"},
                       [], False, None, {}, "")
     dispatcher = CollectingDispatcher()
@@ -29,7 +30,7 @@ class CountingKnowledgeBase:
     def __init__(self):
         self.questions = []
 
-    def answer(self, question, language, top_k):
+    def run(self, question, top_k, language):
         self.questions.append((question, language))
         return f"{question}|{language}|{top_k}"
 

@@ -1,4 +1,4 @@
-"""bot.langid on whole sets of sentences: French and English text is never taken for
+"""languages.identify on whole sets of sentences: French and English text is never taken for
 Darija, and Darija in Latin letters still is.
 
 * Real public text: the French and English dialogues of the `chatterbot-corpus`
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from chatterbot_corpus.corpus import DATA_DIRECTORY
 
-from bot.langid import identify
+from languages import identify
 
 DATA = Path(__file__).resolve().parent / "data"
 # Share of French or English sentences that may be taken for Darija. Darija answers a

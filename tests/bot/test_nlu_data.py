@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.langid import identify, writing_form
+from languages import identify, writing_form
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FORMS = ("en", "fr", "ar (Arabic script)", "ar (Latin script)")

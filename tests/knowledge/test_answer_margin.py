@@ -26,5 +26,5 @@ def corpus_knowledge_base(e2e_index):
 
 @pytest.mark.parametrize("form, question, expected", QUESTIONS, ids=[q[0] for q in QUESTIONS])
 def test_the_end_to_end_questions_clear_the_threshold_by_a_margin(corpus_knowledge_base, form, question, expected):
-    result = corpus_knowledge_base.answer(question, language=LANGUAGE[form])
+    result = corpus_knowledge_base.run(question, language=LANGUAGE[form])
     assert result.confidence >= corpus_knowledge_base.min_confidence + MARGIN, (result.confidence, result.passages[:2])

@@ -1,8 +1,10 @@
 """Agent assist: intent and language from (a stand-in) Rasa, suggestions from the real
-index of the project's own FAQ cards and from the bot's domain responses."""
+index of the project's own FAQ cards and from the bot's responses as training writes them."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -24,6 +26,14 @@ def faq_index(tmp_path_factory):
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def responses_file(tmp_path_factory):
+    """The bot's responses, written by the training step from the bot's own domain and rules."""
+    path = tmp_path_factory.mktemp("model") / "assist-responses.json"
+    subprocess.run([sys.executable, "-m", "bot.assist_responses", str(path)], check=True)
+    return path
+
+
 def parse_reply(intent: str, confidence: float, language: str | None, confident: bool = True):
     return lambda request: (200, {
         "text": request.body["text"],
@@ -35,10 +45,12 @@ def parse_reply(intent: str, confidence: float, language: str | None, confident:
 
 
 @pytest.fixture
-def assist(client_for, rasa, faq_index):
+def assist(client_for, rasa, faq_index, responses_file):
     def make(intent: str, confidence: float, language: str | None, confident: bool = True):
         rasa.routes[("POST", "/model/parse")] = parse_reply(intent, confidence, language, confident)
-        return client_for(assist_api_key=KEY, rasa_url=rasa.url, index_dir=faq_index)
+        return client_for(
+            assist_api_key=KEY, rasa_url=rasa.url, index_dir=faq_index, assist_responses_file=responses_file
+        )
     return make
 
 
@@ -73,10 +85,10 @@ def test_an_agent_can_ask_for_another_language_than_the_callers(assist):
     assert any(line.startswith("Selon ") for line in lines[:2]), lines
 
 
-def test_small_talk_gets_the_bots_own_response_in_the_requested_language(assist):
+def test_small_talk_gets_the_bots_own_response_in_the_requested_language(assist, responses_file):
     client = assist("greet", 0.98, "ar")
     body = suggest(client, text="السلام عليكم", language="en").json()
-    responses = BotResponses.load()
+    responses = BotResponses.load(responses_file)
     assert body["suggestions"] == [{
         "text": responses.by_intent["greet"]["en"], "score": 0.98, "sources": [], "origin": "bot",
     }]
@@ -100,6 +112,25 @@ def test_an_unsure_language_falls_back_to_detection_with_earlier_turns(assist):
     assert body["suggestions"] and ARABIC.search(body["suggestions"][0]["text"].splitlines()[0])
 
 
+def test_an_unsure_turn_keeps_the_language_of_the_latest_sure_one_as_chat_does(assist):
+    # the bot's language slot is sticky: "ok" after an Arabizi question is still answered in Arabic
+    client = assist("affirm", 0.6, None, confident=False)
+    body = suggest(client, text="ok", conversation=[
+        {"role": "citizen", "text": "How many days of annual leave?"},
+        {"role": "citizen", "text": "ch7al smig daba?"},
+    ]).json()
+    assert body["language"] == "ar"
+
+
+def test_without_a_trained_model_small_talk_is_answered_from_the_index(client_for, rasa, faq_index, tmp_path):
+    rasa.routes[("POST", "/model/parse")] = parse_reply("greet", 0.98, "fr")
+    client = client_for(
+        assist_api_key=KEY, rasa_url=rasa.url, index_dir=faq_index, assist_responses_file=tmp_path / "none.json"
+    )
+    body = suggest(client, text="Bonjour, le congé annuel ?").json()
+    assert body["suggestions"] and {s["origin"] for s in body["suggestions"]} == {"knowledge"}
+
+
 def test_rasa_down_is_503(client_for, faq_index):
     from tests.api.conftest import closed_port_url
 
@@ -109,9 +140,11 @@ def test_rasa_down_is_503(client_for, faq_index):
     assert response.json()["error"]["code"] == "assistant_unavailable"
 
 
-def test_no_index_is_503_for_a_question_but_small_talk_still_works(client_for, rasa, tmp_path):
+def test_no_index_is_503_for_a_question_but_small_talk_still_works(client_for, rasa, tmp_path, responses_file):
     rasa.routes[("POST", "/model/parse")] = parse_reply("ask_question", 0.9, "en")
-    client = client_for(assist_api_key=KEY, rasa_url=rasa.url, index_dir=tmp_path / "no-index")
+    client = client_for(
+        assist_api_key=KEY, rasa_url=rasa.url, index_dir=tmp_path / "no-index", assist_responses_file=responses_file
+    )
     response = suggest(client, text="How many days of leave?")
     assert response.status_code == 503 and response.json()["error"]["code"] == "knowledge_unavailable"
     rasa.routes[("POST", "/model/parse")] = parse_reply("thank", 0.95, "en")
@@ -138,8 +171,8 @@ def test_text_longer_than_the_message_limit_is_422(client_for):
     assert response.status_code == 422 and "at most 10 characters" in response.json()["error"]["message"]
 
 
-def test_bot_responses_follow_the_rules_and_domain():
-    responses = BotResponses.load()
+def test_bot_responses_follow_the_rules_and_domain(responses_file):
+    responses = BotResponses.load(responses_file)
     assert {"ask_question", "nlu_fallback"} <= responses.knowledge_intents
     assert set(responses.by_intent) >= {"greet", "goodbye", "thank", "bot_challenge", "check_case_status"}
     assert all(set(texts) == {"ar", "fr", "en"} for texts in responses.by_intent.values())

@@ -44,7 +44,7 @@ def test_an_answered_turn_is_counted_with_its_channel_and_language(client, rasa)
     assert metric(client, "assistant_turn_seconds_count", channel="web") == 1
     assert metric(client, "assistant_fallbacks_total", channel="web", language="fr", reason="low_confidence") == 0
     assert metric(client, "assistant_handoffs_total", channel="web", language="fr") == 0
-    assert metric(client, "http_requests_total", method="POST", route=CHAT, status="200") == 1
+    assert metric(client, "http_requests_total", method="POST", handler=CHAT, status="200") == 1
 
 
 def test_rasa_down_counts_an_error_and_no_turn(client_for):
@@ -52,7 +52,7 @@ def test_rasa_down_counts_an_error_and_no_turn(client_for):
     assert chat(client).status_code == 503
     assert metric(client, "assistant_errors_total", channel="web", reason="assistant_unavailable") == 1
     assert metric(client, "assistant_turns_total", channel="web", language="fr") == 0
-    assert metric(client, "http_requests_total", method="POST", route=CHAT, status="503") == 1
+    assert metric(client, "http_requests_total", method="POST", handler=CHAT, status="503") == 1
 
 
 def test_action_server_down_is_its_own_error_reason(client_for, rasa):
@@ -145,8 +145,8 @@ def test_routes_are_labelled_by_template_and_no_personal_data_is_exposed(client_
     assert client.get(f"/api/chat/{SENDER}/agent-messages").status_code == 200
     assert client.get("/no/such/page-212600000001").status_code == 404
     route = "/api/chat/{sender}/agent-messages"
-    assert metric(client, "http_requests_total", method="GET", route=route, status="200") == 1
-    assert metric(client, "http_requests_total", method="GET", route="unmatched", status="404") == 1
+    assert metric(client, "http_requests_total", method="GET", handler=route, status="200") == 1
+    assert metric(client, "http_requests_total", method="GET", handler="none", status="404") == 1
     text = client.get("/metrics").text
     assert SENDER not in text and "212600000001" not in text
 

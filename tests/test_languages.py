@@ -1,7 +1,7 @@
-"""Unit tests for bot.langid (pure Python, no Rasa)."""
+"""Unit tests for the language module (pure Python, no Rasa)."""
 import pytest
 
-from bot.langid import LanguageGuess, identify
+from languages import LanguageGuess, identify
 
 
 def assert_sure(text: str, language: str) -> LanguageGuess:

@@ -1,6 +1,13 @@
-"""Language identification for chat messages: Arabic (MSA or Darija), French, English.
+"""The assistant's languages and how a text is told to be in one of them, for every process.
 
-Pure Python (stdlib + langdetect), no Rasa import, so it can be unit-tested alone.
+One module for the bot (the Rasa NLU component ``bot.language``), the knowledge layer
+(documents and questions) and the API (agent assist), so that the same text gets the
+same language everywhere. Standard library only, plus langdetect (in both
+environments), imported when first needed: the Rasa environment (Python 3.10) and the
+application's (Python 3.11) both import it; the repository root is on every
+process's PYTHONPATH.
+
+Darija, in Arabic letters or in Arabizi, is answered in Arabic: it is ``ar`` here.
 
 `identify(text)` returns a `LanguageGuess`. The caller only switches language when
 `guess.confident` is true; otherwise it keeps the language it had (a sticky slot).
@@ -42,7 +49,14 @@ from typing import Dict, List, Optional, Tuple
 ARABIC = "ar"
 FRENCH = "fr"
 ENGLISH = "en"
-LANGUAGES = (ARABIC, FRENCH, ENGLISH)
+LANGUAGES: Tuple[str, ...] = (ARABIC, FRENCH, ENGLISH)
+# The ministry's language: what a citizen is answered in until their language is known.
+DEFAULT_LANGUAGE = ARABIC
+
+
+def language_or_default(language: Optional[str]) -> str:
+    """``language`` when the assistant speaks it, else the default (Arabic)."""
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)

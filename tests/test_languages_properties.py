@@ -6,10 +6,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.langid import LANGUAGES, identify, writing_form
+from languages import LANGUAGES, identify, writing_form
 
 PROPERTIES = settings(max_examples=100, deadline=None)
-NLU_CASE_STATUS = Path(__file__).resolve().parents[2] / "bot" / "data" / "nlu" / "case_status.yml"
+NLU_CASE_STATUS = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu" / "case_status.yml"
 
 # Arbitrary text, and text made of what chat messages are made of: words of each language,
 # Arabizi, emoji, right-to-left and zero-width controls, case numbers, links.
