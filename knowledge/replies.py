@@ -16,8 +16,8 @@ from haystack import Document
 
 from knowledge.answers import AnswerExtractor
 from knowledge.keyfact import key_fact
-from languages import language_or_default
 from knowledge.search import Passage, SearchResult
+from languages import language_or_default
 
 # The texts a reply is framed with, in each of the assistant's languages.
 REPLY_TEXTS: dict[str, dict[str, str]] = {
