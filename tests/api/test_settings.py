@@ -7,7 +7,8 @@ import pytest
 
 from api.settings import REPO_ROOT, Settings
 
-ENV_VARS = ("RASA_URL", "ACTION_SERVER_URL", "INDEX_DIR", "MAX_MESSAGE_CHARS", "RASA_TIMEOUT_S", "HEALTH_TIMEOUT_S")
+# RASA_URLS too: `make test` exports the servers `make run` would start.
+ENV_VARS = ("RASA_URLS", "RASA_URL", "ACTION_SERVER_URL", "INDEX_DIR", "MAX_MESSAGE_CHARS", "RASA_TIMEOUT_S", "HEALTH_TIMEOUT_S")
 
 
 def test_defaults(monkeypatch):
@@ -22,6 +23,7 @@ def test_defaults(monkeypatch):
 
 
 def test_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("RASA_URLS", raising=False)  # it would win over RASA_URL
     monkeypatch.setenv("RASA_URL", "http://rasa.internal:5005/")
     monkeypatch.setenv("ACTION_SERVER_URL", "http://actions.internal:5055")
     monkeypatch.setenv("INDEX_DIR", str(tmp_path))
