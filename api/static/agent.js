@@ -5,6 +5,7 @@
   "use strict";
 
   var KEY_STORAGE = "labour-assistant.agent-key";
+  var element = window.LabourPage.element, safeUrl = window.LabourPage.safeUrl;
   var LANGUAGE_NAMES = { ar: "arabe", fr: "français", en: "anglais" };
   var ROLE_NAMES = { citizen: "Citoyen", bot: "Assistant", agent: "Conseiller" };
   var $ = function (id) { return document.getElementById(id); };
@@ -34,20 +35,6 @@
         throw new Error(message);
       });
     });
-  }
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function safeUrl(url) {
-    try {
-      var parsed = new URL(url, window.location.href);
-      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
-    } catch (e) { return null; }
   }
 
   function sourcesList(sources) {

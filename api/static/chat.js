@@ -5,7 +5,8 @@
 (function () {
   "use strict";
 
-  var LANGUAGES = ["ar", "fr", "en"];
+  var page = window.LabourPage;
+  var LANGUAGES = page.LANGUAGES, element = page.element, safeUrl = page.safeUrl;
   // sessionStorage: the conversation survives a reload but not the closing of
   // the tab, so a shared computer does not show the next person a case look-up.
   var SESSION_KEY = "labour-assistant.session";
@@ -116,7 +117,7 @@
   var pollTimer = null;
 
   function newSession() {
-    return { sender: newSenderId(), language: preferredLanguage(), transcript: [], handoff: null };
+    return { sender: newSenderId(), language: page.preferredLanguage("ar"), transcript: [], handoff: null };
   }
 
   function newSenderId() {
@@ -125,16 +126,6 @@
     return "web-" + Array.prototype.map.call(bytes, function (b) {
       return ("0" + b.toString(16)).slice(-2);
     }).join("");
-  }
-
-  function preferredLanguage() {
-    var asked = new URLSearchParams(window.location.search).get("lang");
-    var candidates = [asked].concat(navigator.languages || [navigator.language]);
-    for (var i = 0; i < candidates.length; i++) {
-      var code = String(candidates[i] || "").slice(0, 2).toLowerCase();
-      if (LANGUAGES.indexOf(code) >= 0) return code;
-    }
-    return "ar";
   }
 
   function loadSession() {
@@ -181,20 +172,6 @@
     Array.prototype.forEach.call(languageButtons, function (button) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-language") === language));
     });
-  }
-
-  function safeUrl(url) {
-    try {
-      var parsed = new URL(url, window.location.href);
-      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
-    } catch (e) { return null; }
-  }
-
-  function element(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text !== undefined) el.textContent = text;
-    return el;
   }
 
   // ---- rendering of transcript entries ----

@@ -6,7 +6,8 @@
   "use strict";
 
   var KEY_STORAGE = "labour-assistant.ops-key";
-  var LANGUAGES = ["ar", "fr", "en"];
+  var page = window.LabourPage;
+  var element = page.element, safeUrl = page.safeUrl;
   var STRINGS = {
     fr: {
       pageTitle: "Ce que l'assistant n'a pas su répondre — ministère du Travail",
@@ -70,17 +71,7 @@
     }
   };
   var $ = function (id) { return document.getElementById(id); };
-  var state = { language: preferredLanguage(), report: null, query: "" };
-
-  function preferredLanguage() {
-    var asked = new URLSearchParams(window.location.search).get("lang");
-    var candidates = [asked].concat(navigator.languages || [navigator.language]);
-    for (var i = 0; i < candidates.length; i++) {
-      var code = String(candidates[i] || "").slice(0, 2).toLowerCase();
-      if (LANGUAGES.indexOf(code) >= 0) return code;
-    }
-    return "fr";
-  }
+  var state = { language: page.preferredLanguage("fr"), report: null, query: "" };
 
   function t(name, values) {
     var text = STRINGS[state.language][name];
@@ -126,20 +117,6 @@
     return fetch(path, { headers: { Authorization: "Bearer " + key() } }).then(function (response) {
       return response.ok ? response : failure(response);
     });
-  }
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function safeUrl(url) {
-    try {
-      var parsed = new URL(url, window.location.href);
-      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
-    } catch (e) { return null; }
   }
 
   function day(iso) { return String(iso || "").replace("T", " ").slice(0, 16); }
