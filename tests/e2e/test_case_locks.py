@@ -23,9 +23,7 @@ from observability.pseudonyms import pseudonym
 from stack.processes import Stack
 from store import DEMO_CASES, LookupAttempt, get_engine
 from store.models import WhatsAppInboxMessage
-from tests.api.whatsapp.fakes import (
-    ACCESS_TOKEN, APP_SECRET, GRAPH_VERSION, PHONE_NUMBER_ID, VERIFY_TOKEN, fake_graph, signed, text_message,
-)
+from tests.api.whatsapp.fakes import fake_graph, signed, text_message, whatsapp_env
 from tests.api.conftest import metric as api_metric
 from tests.e2e.conftest import running
 
@@ -55,12 +53,7 @@ def guarded(tmp_path_factory, e2e_index, graph) -> Iterator[Stack]:
         "PSEUDONYM_KEY": PSEUDONYM_KEY,
         "LOOKUP_WINDOW_S": str(WINDOW_S),
         "LOOKUP_CLIENT_MAX_FAILURES": str(CLIENT_MAX_FAILURES),
-        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-        "WHATSAPP_APP_SECRET": APP_SECRET,
-        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
-        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-        "WHATSAPP_GRAPH_URL": graph.url,
-        "WHATSAPP_GRAPH_VERSION": GRAPH_VERSION,
+        **whatsapp_env(graph.url),
     }
     for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL"):
         env.pop(name, None)

@@ -18,10 +18,7 @@ from sqlalchemy.orm import Session
 from stack.processes import Stack
 from store import get_engine
 from store.models import WhatsAppInboxMessage
-from tests.api.whatsapp.fakes import (
-    ACCESS_TOKEN, APP_SECRET, GRAPH_VERSION, PHONE_NUMBER_ID, VERIFY_TOKEN, FakeMedia, fake_graph, location_message,
-    signed, voice_note,
-)
+from tests.api.whatsapp.fakes import FakeMedia, fake_graph, location_message, signed, voice_note, whatsapp_env
 from tests.api.whatsapp.voice import speech_model_dir, spoken
 from tests.e2e.conftest import running
 
@@ -41,12 +38,7 @@ def listening(tmp_path_factory, e2e_index, graph) -> Iterator[Stack]:
     env = {
         **e2e_index,
         "DATABASE_URL": f"sqlite:///{workdir / 'cases.db'}",
-        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-        "WHATSAPP_APP_SECRET": APP_SECRET,
-        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
-        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-        "WHATSAPP_GRAPH_URL": graph.url,
-        "WHATSAPP_GRAPH_VERSION": GRAPH_VERSION,
+        **whatsapp_env(graph.url),
         "SPEECH_MODEL": str(speech_model_dir()),
     }
     for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL"):

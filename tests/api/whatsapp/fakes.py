@@ -23,6 +23,18 @@ GRAPH_VERSION = "v21.0"
 MESSAGES_PATH = f"/{GRAPH_VERSION}/{PHONE_NUMBER_ID}/messages"
 
 
+def whatsapp_env(graph_url: str) -> dict[str, str]:
+    """The API's WhatsApp settings for a stack that talks to the fake Graph server at ``graph_url``."""
+    return {
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_APP_SECRET": APP_SECRET,
+        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "WHATSAPP_GRAPH_URL": graph_url,
+        "WHATSAPP_GRAPH_VERSION": GRAPH_VERSION,
+    }
+
+
 @dataclass
 class GraphRequest:
     path: str
