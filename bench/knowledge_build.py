@@ -38,7 +38,7 @@ def main() -> int:
     from knowledge.index import STORE_FILE, build_index
     from knowledge.pipelines import build_indexing_pipeline
     from knowledge.settings import KnowledgeSettings
-    from knowledge.store import LabourDocumentStore
+    from knowledge.document_store import LabourDocumentStore
 
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         settings = KnowledgeSettings(

@@ -2,7 +2,7 @@
 
 - Arabic-script words: :func:`knowledge.arabic.normalize_arabic`, Arabic light
   stemming (common prefixes و ف ب ك ل ال وال بال كال فال لل and suffixes ها ان
-  ات ون ين يه ية ه ة ي), then the Snowball Arabic stemmer.
+  ات ون ين يه ية ه ة ي), then the Snowball Arabic stemmer (PyStemmer: Snowball in C).
 - Latin words: French or English Snowball stemmer, chosen per text by its
   function words; accents are folded first so ``conges payes`` matches ``congés payés``.
 - :func:`arabic_gloss`: the Arabic legal terms for the labour words of an
@@ -28,7 +28,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import snowballstemmer
+import Stemmer
 from haystack import component, default_from_dict, default_to_dict
 
 from knowledge.arabic import normalize_arabic
@@ -57,13 +57,13 @@ _ENGLISH_MARKERS = frozenset(
 _stemmers = threading.local()
 
 
-def _stemmer(language: str):
-    # Snowball stemmers are not thread-safe: one per thread and language.
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    # PyStemmer's Snowball stemmers (C) are not thread-safe: one per thread and language.
     cache = getattr(_stemmers, "cache", None)
     if cache is None:
         cache = _stemmers.cache = {}
     if language not in cache:
-        cache[language] = snowballstemmer.stemmer(language)
+        cache[language] = Stemmer.Stemmer(language)
     return cache[language]
 
 
@@ -155,8 +155,6 @@ def analyze(text: str) -> list[str]:
         else:
             tokens.append(_latin_token(word, language))
     return tokens
-
-
 
 
 def analyze_passage(text: str) -> list[str]:

@@ -18,9 +18,9 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
+from knowledge.document_store import LabourDocumentStore
 from knowledge.rerank import VERSION_GROUP, is_card
 from knowledge.scoring import LinearModel, answer_features, load_scoring
-from knowledge.store import LabourDocumentStore
 
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 600
@@ -191,7 +191,7 @@ class DenseSimilarity:
     import numpy as np
     from haystack import Document
     from knowledge.answers import DenseSimilarity
-    from knowledge.store import LabourDocumentStore
+    from knowledge.document_store import LabourDocumentStore
 
     store = LabourDocumentStore()
     store.write_documents([Document(id="a", content="x", embedding=[0.6, 0.8])])

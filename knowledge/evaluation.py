@@ -101,7 +101,7 @@ def evaluate(kb, questions: list[dict[str, Any]], offtopic: list[dict[str, Any]]
         result = kb.run(q["question"], top_k=DEPTH, min_confidence=0.0)
         ranked = {
             "pipeline": [(p.doc_id, p.ref) for p in result.passages],
-            "bm25": [(d.meta.get("doc_id", ""), d.meta.get("ref")) for d in kb.document_store.bm25_retrieval(q["question"], top_k=DEPTH)],
+            "bm25": [(d.meta.get("doc_id", ""), d.meta.get("ref")) for d in kb.document_store.bm25_search(q["question"], top_k=DEPTH)],
             "dense": [
                 (d.meta.get("doc_id", ""), d.meta.get("ref"))
                 for d in kb.document_store.embedding_retrieval(embedder.run(text=q["question"])["embedding"], top_k=DEPTH)

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from haystack import Document, component, default_from_dict, default_to_dict
 
+from knowledge.document_store import LabourDocumentStore
 from knowledge.scoring import LinearModel, load_scoring, passage_features
-from knowledge.store import LabourDocumentStore
 
 
 def min_max(scores: dict[str, float]) -> dict[str, float]:
@@ -52,7 +52,7 @@ class WeightedScoreFusion:
     from haystack import Document
     from knowledge.fusion import WeightedScoreFusion
     from knowledge.scoring import LinearModel
-    from knowledge.store import LabourDocumentStore
+    from knowledge.document_store import LabourDocumentStore
 
     store = LabourDocumentStore()
     store.write_documents([Document(id="a", content="x", embedding=[0.6, 0.8]), Document(id="b", content="y", embedding=[1.0, 0.0])])

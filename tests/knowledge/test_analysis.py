@@ -1,7 +1,10 @@
-from haystack import Document
+import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from haystack import Document
 
+from knowledge import analysis
 from knowledge.analysis import (
     GLOSSARY_FILE,
     QueryExpander,
@@ -9,11 +12,12 @@ from knowledge.analysis import (
     analyze_passage,
     arabic_gloss,
     arabizi_skeleton,
+    fold_accents,
     light_stem_arabic,
     query_language,
     query_script,
 )
-from knowledge.store import LabourDocumentStore
+from knowledge.document_store import LabourDocumentStore
 
 
 def test_arabic_light_stemming_strips_prefixes_and_suffixes():
@@ -25,6 +29,37 @@ def test_arabic_light_stemming_strips_prefixes_and_suffixes():
 def test_latin_words_are_stemmed_by_their_language_and_accents_folded():
     assert analyze("le congé payé") == analyze("les conges payes")
     assert analyze("the paid holidays")[-1] == analyze("a paid holiday")[-1]
+
+
+def _corpus_words() -> list[str]:
+    from knowledge.arabic import normalize_arabic
+    from knowledge.settings import AUTHORED_CORPUS
+
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(AUTHORED_CORPUS.rglob("*.md")))
+    return sorted(set(re.findall(r"\w+", normalize_arabic(text.lower()))))
+
+
+@pytest.mark.parametrize("language", ["arabic", "french", "english"])
+def test_pystemmer_stems_the_corpus_as_the_pure_python_snowball_did(language):
+    # analysis.py moved from snowballstemmer to PyStemmer (the same Snowball stemmers, in C):
+    # every word of the authored cards, as analysis gives it to the stemmer, stems the same
+    import snowballstemmer
+    import Stemmer
+
+    words = [light_stem_arabic(w) if language == "arabic" else fold_accents(w) for w in _corpus_words()]
+    reference = snowballstemmer.stemmer(language)
+    assert len(words) > 3000
+    assert Stemmer.Stemmer(language).stemWords(words) == [reference.stemWord(w) for w in words]
+
+
+def test_analysis_gives_the_same_tokens_from_several_threads():
+    texts = [" ".join(_corpus_words()[i::8]) for i in range(8)]
+    want = [analyze_passage(t) for t in texts]
+    # the stemmers run again rather than the token caches answering
+    analysis._arabic_token.cache_clear()
+    analysis._latin_token.cache_clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(analyze_passage, texts * 4)) == want * 4
 
 
 def test_gloss_maps_arabizi_french_and_english_labour_words_to_arabic():
@@ -101,8 +136,8 @@ def test_a_darija_question_reaches_an_arabic_only_text_through_bm25():
             Document(content="تستفيد الأجيرة من إجازة الولادة مدتها أربعة عشر أسبوعا."),
         ]
     )
-    assert store.bm25_retrieval("ch7al smig", top_k=1) == []
-    hits = store.bm25_retrieval(QueryExpander().run(query="ch7al smig")["gloss_query"], top_k=1)
+    assert store.bm25_search("ch7al smig", top_k=1) == []
+    hits = store.bm25_search(QueryExpander().run(query="ch7al smig")["gloss_query"], top_k=1)
     assert "الحد الأدنى" in hits[0].content
 
 

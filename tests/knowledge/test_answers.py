@@ -2,8 +2,8 @@ import numpy as np
 from haystack import Document
 
 from knowledge.answers import AnswerExtractor, DenseSimilarity, confidence_of, extract_sentences, runner_up
+from knowledge.document_store import LabourDocumentStore
 from knowledge.scoring import LinearModel
-from knowledge.store import LabourDocumentStore
 
 
 def passage(content, score, language, doc_id, ref="", title="T", url="https://example.org"):

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from haystack import Document
 
+from knowledge.document_store import LabourDocumentStore
 from knowledge.fusion import WeightedScoreFusion, min_max
 from knowledge.scoring import LinearModel, load_scoring, sigmoid
-from knowledge.store import LabourDocumentStore
 
 
 def _store():

@@ -1,9 +1,9 @@
 import pytest
 from haystack import Pipeline
 
+from knowledge.document_store import LabourDocumentStore
 from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, EmbeddingCache
 from knowledge.pipelines import build_indexing_pipeline, build_query_pipeline
-from knowledge.store import LabourDocumentStore
 
 
 def test_pipelines_round_trip_through_yaml(tmp_path):
@@ -48,5 +48,5 @@ def test_bm25_matches_across_arabic_spelling_variants():
 
     store = LabourDocumentStore(shared=False)
     store.write_documents([Document(content="الحد الأدنى للأجر"), Document(content="Congé annuel")])
-    hits = store.bm25_retrieval("الادني", top_k=1)  # no hamza, ya for alef maqsura
+    hits = store.bm25_search("الادني", top_k=1)  # no hamza, ya for alef maqsura
     assert hits and hits[0].content == "الحد الأدنى للأجر"

@@ -78,7 +78,7 @@ def test_card_limiter_never_puts_another_topic_in_the_best_cards_place_for_its_l
 
 
 def test_card_limiter_fetches_the_topics_card_in_the_users_language_from_the_store():
-    from knowledge.store import LabourDocumentStore
+    from knowledge.document_store import LabourDocumentStore
 
     store = LabourDocumentStore()
     store.write_documents([_card("pay-fr", "fr", None), _card("pay-en", "en", None), _card("rest-fr", "fr", None)])

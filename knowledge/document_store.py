@@ -1,0 +1,171 @@
+"""The document store of the index: haystack's InMemoryDocumentStore with vectorised retrieval.
+
+- BM25 is :mod:`knowledge.bm25` (a ``bm25s`` index over the project's analysis tokens),
+  built once after the last write and read by :class:`knowledge.retrievers.BM25Retriever`
+  through :meth:`LabourDocumentStore.bm25_search`. haystack's own ``bm25_retrieval``
+  (its regex tokeniser, no stemming) is left as it is and the knowledge layer does not use it.
+- Unfiltered embedding retrieval runs on a matrix of embeddings built once after the
+  last write, instead of haystack's per-document Python loop: same scores, a fraction
+  of the time. Filtered retrieval falls back to haystack's own code.
+- Unfiltered results come without their embedding and carry only the meta fields the
+  query pipeline reads (:data:`QUERY_META_FIELDS`): haystack deep-copies every
+  component's inputs, and 384 floats, then a statute's full metadata (the texts it
+  repeals, file keys, split offsets) were most of the query pipeline's own time.
+
+Only public methods of ``InMemoryDocumentStore`` are overridden.
+
+Usage example:
+```python
+from haystack import Document
+from knowledge.document_store import LabourDocumentStore
+
+store = LabourDocumentStore()
+store.write_documents([Document(id="a", content="الأُجرة الدنيا", embedding=[1.0, 0.0])])
+assert [d.id for d in store.bm25_search("الأجرة الدنيا", top_k=1)] == ["a"]
+assert store.similarities([1.0, 0.0], ["a"]) == {"a": 1.0}
+```
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from haystack import Document
+from haystack.document_stores.in_memory import InMemoryDocumentStore
+from haystack.document_stores.types import DuplicatePolicy
+
+from knowledge.bm25 import BM25Index
+
+# What the query pipeline and its callers read of a passage's meta (search.Passage, the rankers,
+# the answer extractor, the evaluation); the full meta stays in the store and on disk.
+QUERY_META_FIELDS = (
+    "doc_id", "source_id", "ref", "title", "url", "language", "chapter", "citation", "status", "date", "year", "type", "topic",
+)
+
+
+def query_passage(doc: Document) -> Document:
+    """``doc`` as unfiltered retrieval returns it: no embedding, only :data:`QUERY_META_FIELDS`."""
+    meta = {k: doc.meta[k] for k in QUERY_META_FIELDS if k in doc.meta}
+    return replace(doc, meta=meta, embedding=None)
+
+
+@dataclass
+class _Arrays:
+    documents: list[Document]
+    passages: list[Document]  # ``documents`` as retrieval returns them (:func:`query_passage`)
+    bm25: BM25Index  # rows of ``documents``
+    embedded_rows: np.ndarray  # rows of ``documents`` that have an embedding
+    embeddings: np.ndarray  # (len(embedded_rows), dim) float32
+    embedding_row: dict[str, int]  # document id -> its row in ``embeddings``
+
+
+class LabourDocumentStore(InMemoryDocumentStore):
+    """InMemoryDocumentStore with the knowledge layer's BM25 and vectorised unfiltered retrieval.
+
+    Saved with ``save_to_disk`` and loaded with ``LabourDocumentStore.load_from_disk``
+    exactly like its parent (the BM25 index is built from the documents on first use).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._arrays: _Arrays | None = None
+        self._arrays_lock = threading.Lock()
+
+    def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
+        self._arrays = None
+        return super().write_documents(documents, policy=policy)
+
+    def delete_documents(self, document_ids: list[str]) -> None:
+        self._arrays = None
+        super().delete_documents(document_ids)
+
+    def warm_up(self) -> None:
+        """Build the BM25 index and the embedding matrix now rather than on the first query."""
+        self._build_arrays()
+
+    def _build_arrays(self) -> _Arrays:
+        with self._arrays_lock:
+            if self._arrays is not None:
+                return self._arrays
+            documents = [d for d in self.storage.values() if d.content is not None]
+            embedded = [i for i, d in enumerate(documents) if d.embedding is not None]
+            matrix = (
+                np.asarray([documents[i].embedding for i in embedded], dtype=np.float32)
+                if embedded
+                else np.zeros((0, 0), dtype=np.float32)
+            )
+            embedding_row = {documents[i].id: row for row, i in enumerate(embedded)}
+            self._arrays = _Arrays(
+                documents,
+                [query_passage(d) for d in documents],
+                BM25Index(documents),
+                np.asarray(embedded, dtype=np.int64),
+                matrix,
+                embedding_row,
+            )
+            return self._arrays
+
+    @staticmethod
+    def _top(scores: np.ndarray, top_k: int) -> np.ndarray:
+        top_k = min(top_k, len(scores))
+        if top_k <= 0:
+            return np.zeros(0, dtype=np.int64)
+        part = np.argpartition(-scores, top_k - 1)[:top_k]
+        return part[np.argsort(-scores[part], kind="stable")]
+
+    @staticmethod
+    def _scored(arrays: _Arrays, row: int, score: float, keep_embedding: bool = False) -> Document:
+        # a shallow copy: to_dict/from_dict would deep-copy every embedding
+        return replace(arrays.documents[row] if keep_embedding else arrays.passages[row], score=score)
+
+    def bm25_search(self, query: str, top_k: int = 10) -> list[Document]:
+        """The ``top_k`` passages with a term of ``query`` in them, best first, ``score`` their
+        BM25L score (:class:`knowledge.bm25.BM25Index`)."""
+        if not query:
+            raise ValueError("Query should be a non-empty string")
+        arrays = self._build_arrays()
+        scores = arrays.bm25.scores(query)
+        return [
+            self._scored(arrays, int(i), float(scores[i]))
+            for i in self._top(scores, top_k)
+            if scores[i] > 0.0  # BM25L: 0 means no query term in the document
+        ]
+
+    def embedding_retrieval(
+        self,
+        query_embedding: list[float],
+        filters: dict[str, Any] | None = None,
+        top_k: int = 10,
+        scale_score: bool = False,
+        return_embedding: bool | None = False,
+    ) -> list[Document]:
+        if filters or scale_score or self.embedding_similarity_function != "dot_product":
+            return super().embedding_retrieval(
+                query_embedding, filters=filters, top_k=top_k, scale_score=scale_score, return_embedding=return_embedding
+            )
+        if len(query_embedding) == 0:
+            raise ValueError("query_embedding should be a non-empty list of floats.")
+        arrays = self._build_arrays()
+        if not len(arrays.embedded_rows):
+            return []
+        scores = arrays.embeddings @ np.asarray(query_embedding, dtype=np.float32)
+        keep = self.return_embedding if return_embedding is None else return_embedding
+        return [
+            self._scored(arrays, int(arrays.embedded_rows[i]), float(scores[i]), bool(keep))
+            for i in self._top(scores, top_k)
+        ]
+
+    def similarities(self, query_embedding: list[float] | np.ndarray, document_ids: list[str]) -> dict[str, float]:
+        """Dot product of ``query_embedding`` with each stored document's embedding (ids without one are left out).
+
+        The score dense retrieval would give them, also for passages it did not rank high.
+        """
+        arrays = self._build_arrays()
+        rows = [(i, arrays.embedding_row[i]) for i in document_ids if i in arrays.embedding_row]
+        if not rows or not len(query_embedding):
+            return {}
+        scores = arrays.embeddings[[r for _, r in rows]] @ np.asarray(query_embedding, dtype=np.float32)
+        return {i: float(s) for (i, _), s in zip(rows, scores)}

@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+from haystack import Document
+from haystack.document_stores.in_memory import InMemoryDocumentStore
+from haystack.document_stores.types import DuplicatePolicy
+
+from knowledge.document_store import LabourDocumentStore
+
+TEXTS = [
+    "Paid annual leave is one and a half days per month of work.",
+    "Le congé annuel payé est d'un jour et demi par mois.",
+    "يستفيد الأجير من عطلة سنوية مؤدى عنها.",
+    "Overtime hours are paid with a premium of 25 percent.",
+    "The weekly rest lasts at least 24 hours.",
+]
+
+
+def _docs():
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(len(TEXTS), 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return [Document(id=str(i), content=t, embedding=v.tolist()) for i, (t, v) in enumerate(zip(TEXTS, vecs))]
+
+
+def test_vectorised_embedding_retrieval_equals_haystacks_and_drops_embeddings():
+    ours, ref = LabourDocumentStore(shared=False), InMemoryDocumentStore(shared=False)
+    ours.write_documents(_docs())
+    ref.write_documents(_docs())
+    query = _docs()[3].embedding
+    got = ours.embedding_retrieval(query, top_k=2)
+    want = ref.embedding_retrieval(query, top_k=2)
+    assert [d.id for d in got] == [d.id for d in want] == ["3", got[1].id]
+    assert [round(d.score, 5) for d in got] == [round(d.score, 5) for d in want]
+    assert got[0].embedding is None
+
+
+def test_arrays_follow_writes_and_deletes():
+    store = LabourDocumentStore(shared=False)
+    store.write_documents(_docs()[:2])
+    assert [d.id for d in store.bm25_search("overtime", top_k=5)] == []
+    store.write_documents(_docs()[3:4])
+    assert [d.id for d in store.bm25_search("overtime", top_k=5)] == ["3"]
+    store.delete_documents(["3"])
+    assert store.bm25_search("overtime", top_k=5) == []
+
+
+def test_rewriting_a_document_rebuilds_bm25():
+    store = LabourDocumentStore(shared=False)
+    store.write_documents([Document(id="1", content="overtime pay", meta={"chapter": "working time"})])
+    assert [d.id for d in store.bm25_search("overtime", top_k=1)] == ["1"]
+    store.write_documents([Document(id="1", content="weekly rest", meta={"chapter": "rest"})], policy=DuplicatePolicy.OVERWRITE)
+    assert store.bm25_search("overtime", top_k=1) == []
+    assert [d.id for d in store.bm25_search("rest", top_k=1)] == ["1"]
+
+
+def test_filters_fall_back_to_haystack():
+    store = LabourDocumentStore(shared=False)
+    docs = _docs()
+    docs[0].meta["language"] = "en"
+    store.write_documents(docs)
+    filters = {"field": "meta.language", "operator": "==", "value": "en"}
+    hits = store.embedding_retrieval(docs[1].embedding, filters=filters)
+    assert [d.id for d in hits] == ["0"]
+
+
+def test_unfiltered_retrieval_returns_the_meta_the_query_pipeline_reads():
+    meta = {"doc_id": "ma-adala-labor-428", "ref": "231", "title": "مدونة الشغل", "language": "ar",
+            "repeals": [{"kind": "ظهير", "subject": "..."}], "source_key": "legal/labor-428.json"}
+    store = LabourDocumentStore(shared=False)
+    store.write_documents([Document(id="1", content="عطلة سنوية مؤدى عنها", meta=meta, embedding=[1.0, 0.0])])
+    for hit in (store.bm25_search("عطلة", top_k=1)[0], store.embedding_retrieval([1.0, 0.0], top_k=1)[0]):
+        assert hit.meta == {k: meta[k] for k in ("doc_id", "ref", "title", "language")} and hit.embedding is None
+    assert store.embedding_retrieval([1.0, 0.0], top_k=1, return_embedding=True)[0].meta == meta
+    assert store.filter_documents()[0].meta == meta  # the store keeps everything
