@@ -24,11 +24,17 @@ assert scores[0] > 0 and scores[1] == 0
 
 from __future__ import annotations
 
+import logging
+
 import bm25s
 import numpy as np
 from haystack import Document
 
 from knowledge.analysis import analyze, analyze_passage
+
+# bm25s sets its own logger to DEBUG on import, which prints "Building index from tokens" through
+# the application's handlers on every load
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Meta fields BM25 reads with the content (the text shown and embedded stays ``content``).
 BM25_META_FIELDS = ("chapter",)
