@@ -53,7 +53,7 @@ AGENT_PAYLOAD = "/request_human"
 
 sys.path.insert(0, str(REPO_ROOT))
 from knowledge.factcheck import carries_facts  # noqa: E402
-from knowledge.rerank import is_card  # noqa: E402
+from knowledge.limiters import is_card  # noqa: E402
 
 @dataclass
 class Outcome:

@@ -34,11 +34,12 @@ def main() -> int:
 
     import numpy as np
 
-    from knowledge.embedders import _load_model, _text_to_embed
+    from knowledge.document_store import LabourDocumentStore
+    from knowledge.embedders import text_to_embed
+    from knowledge.embedding_models import load_model
     from knowledge.index import STORE_FILE, build_index
     from knowledge.pipelines import build_indexing_pipeline
     from knowledge.settings import KnowledgeSettings
-    from knowledge.document_store import LabourDocumentStore
 
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         settings = KnowledgeSettings(
@@ -51,7 +52,7 @@ def main() -> int:
         pipeline = build_indexing_pipeline(LabourDocumentStore(), model=settings.embedding_model, progress_bar=False)
         embedder = pipeline.get_component("embedder")
         texts = embedder.texts_to_embed(documents)
-        model = _load_model(settings.embedding_model)
+        model = load_model(settings.embedding_model)
 
         def raw_seconds(batch: list[str]) -> float:
             t0 = time.perf_counter()
@@ -60,7 +61,7 @@ def main() -> int:
             return time.perf_counter() - t0
 
         raw_s = raw_seconds(texts)
-        whole_s = raw_seconds([_text_to_embed(d, ["title"], "\n") for d in documents]) if args.whole else None
+        whole_s = raw_seconds([text_to_embed(d, ["title"], "\n") for d in documents]) if args.whole else None
 
     chunks = summary.chunks
     print(f"corpus: {args.sources} ({summary.documents} documents, {chunks} chunks, {summary.embedded} embedded cold)")

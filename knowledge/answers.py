@@ -19,7 +19,8 @@ from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
 from knowledge.document_store import LabourDocumentStore
-from knowledge.rerank import VERSION_GROUP, is_card
+from knowledge.limiters import is_card
+from knowledge.rankers import VERSION_GROUP
 from knowledge.scoring import LinearModel, answer_features, load_scoring
 
 MAX_SENTENCES = 3
@@ -162,12 +163,12 @@ def _probability(doc: Document | None) -> float:
     """The passage model's probability for ``doc`` (rankers after the fusion may move scores)."""
     if doc is None:
         return 0.0
-    return float((doc.meta.get("signals") or {}).get("probability", doc.meta.get("fused_score", doc.score)) or 0.0)
+    return float((doc.meta.get("signals") or {}).get("probability", doc.score) or 0.0)
 
 
 def runner_up(documents: list[Document], chosen: Document | None = None) -> Document | None:
     """The best passage other than ``chosen`` (default: the first) that is not another version of
-    it: an older SMIG decree (``meta["version_group"]``, set by :class:`knowledge.rerank.CurrencyRanker`)
+    it: an older SMIG decree (``meta["version_group"]``, set by :class:`knowledge.rankers.CurrencyRanker`)
     does not make the current one less certain."""
     if not documents:
         return None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.rerank import is_card
+from knowledge.limiters import is_card
 from knowledge.settings import PACKAGE_DIR
 
 DEVSET = PACKAGE_DIR / "eval" / "devset.jsonl"

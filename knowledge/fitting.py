@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.rerank import is_card
+from knowledge.limiters import is_card
 from knowledge.scoring import ANSWER_FEATURES, PASSAGE_FEATURES, SCORING_FILE, LinearModel, Scoring
 from knowledge.settings import REPO_ROOT
 

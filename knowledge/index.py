@@ -43,7 +43,7 @@ from haystack.document_stores.types import DuplicatePolicy
 
 from knowledge import CODE_VERSION
 from knowledge.document_store import LabourDocumentStore
-from knowledge.embedders import resolve_prefixes
+from knowledge.embedding_models import resolve_prefixes
 from knowledge.pipelines import READER_BY_SUFFIX, READERS, build_indexing_pipeline, indexing_config, indexing_inputs
 from knowledge.settings import AUTHORED_CORPUS, AUTHORED_LABEL, KnowledgeSettings
 from knowledge.statutes import StatuteStatusResolver

@@ -36,6 +36,7 @@ answers = result["answer_extractor"]["answers"]
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,10 @@ from knowledge.document_store import LabourDocumentStore
 from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
 from knowledge.fusion import WeightedScoreFusion
 from knowledge.language import LanguageTagger
+from knowledge.limiters import CardLimiter, SourceLimiter
 from knowledge.press import PressReviewSplitter
+from knowledge.rankers import CurrencyRanker
 from knowledge.readers import StatuteJSONReader, TextFileReader
-from knowledge.rerank import CardLimiter, CrossEncoderRanker, CurrencyRanker, SourceLimiter
 from knowledge.retrievers import BM25Retriever, VectorRetriever
 
 # Which reader of the indexing pipeline reads a file, by suffix.
@@ -98,7 +100,7 @@ FUSION_METHODS = ("weighted", "rrf")
 def indexing_config(model: str, query_prefix: str = "", passage_prefix: str = "") -> dict[str, Any]:
     """Everything besides the code version that changes what the indexing pipeline produces.
 
-    The prefixes are the resolved ones (:func:`knowledge.embedders.resolve_prefixes`): the passage
+    The prefixes are the resolved ones (:func:`knowledge.embedding_models.resolve_prefixes`): the passage
     prefix changes the vectors, and the query prefix must match the one the index was built for.
     """
     return {
@@ -125,7 +127,7 @@ def build_indexing_pipeline(
     """Files -> Documents -> repaired, tagged, split, embedded -> ``document_store``.
 
     ``passage_prefix``: the embedder's (``None``: from the settings, see
-    :func:`knowledge.embedders.resolve_prefixes`). Run it with :func:`indexing_inputs`.
+    :func:`knowledge.embedding_models.resolve_prefixes`). Run it with :func:`indexing_inputs`.
     """
     pipe = Pipeline()
     pipe.add_component("text_reader", TextFileReader())
@@ -236,7 +238,12 @@ def build_query_pipeline(
         for retriever in ("bm25_retriever", "gloss_retriever", "embedding_retriever"):
             pipe.connect(f"{retriever}.documents", "joiner.documents")
     if reranker_model:
-        pipe.add_component("reranker", CrossEncoderRanker(model=reranker_model))
+        # imported here: sentence-transformers loads torch, which the default configuration never needs
+        from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
+
+        # haystack's cross-encoder ranker (sentence-transformers-haystack); it reorders the fused
+        # candidates and keeps them all
+        pipe.add_component("reranker", SentenceTransformersSimilarityRanker(model=reranker_model, top_k=sys.maxsize))
         pipe.connect("query_expander.query", "reranker.query")
         pipe.connect("joiner.documents", "reranker.documents")
         pipe.connect("reranker.documents", "source_limiter.documents")

