@@ -6,13 +6,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 from knowledge.analysis import analyze, analyze_passage
 from knowledge.bm25 import BM25Index, bm25_text
 
-TEXTS = [
-    "Paid annual leave is one and a half days per month of work.",
-    "Le congé annuel payé est d'un jour et demi par mois.",
-    "يستفيد الأجير من عطلة سنوية مؤدى عنها.",
-    "Overtime hours are paid with a premium of 25 percent.",
-    "The weekly rest lasts at least 24 hours.",
-]
+from .test_document_store import TEXTS
 
 
 def _reference(documents: list[Document]) -> InMemoryDocumentStore:
