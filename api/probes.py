@@ -19,15 +19,21 @@ ManifestReader = Callable[[Path], dict[str, Any] | None]
 RASA_NO_MODEL = "running, but no model is loaded"
 
 
-async def probe_rasa(http: httpx.AsyncClient, rasa_url: str, timeout_s: float) -> ComponentStatus:
-    """Rasa is ready when its HTTP API answers /status with a loaded model."""
-    url = f"{rasa_url}/status"
+async def _get(http: httpx.AsyncClient, url: str, timeout_s: float) -> httpx.Response | ComponentStatus:
+    """The response of ``GET url``, or the not-ready status saying why none came."""
     try:
-        response = await http.get(url, timeout=timeout_s)
+        return await http.get(url, timeout=timeout_s)
     except httpx.TimeoutException:
         return ComponentStatus(ready=False, detail=f"no answer from {url} within {timeout_s:g}s")
     except httpx.TransportError as exc:
         return ComponentStatus(ready=False, detail=f"unreachable at {url} ({type(exc).__name__})")
+
+
+async def probe_rasa(http: httpx.AsyncClient, rasa_url: str, timeout_s: float) -> ComponentStatus:
+    """Rasa is ready when its HTTP API answers /status with a loaded model."""
+    response = await _get(http, f"{rasa_url}/status", timeout_s)
+    if isinstance(response, ComponentStatus):
+        return response
     if response.status_code == 409:
         # Rasa 3.6 answers 409 Conflict while no trained model is loaded.
         return ComponentStatus(ready=False, detail=RASA_NO_MODEL)
@@ -64,13 +70,9 @@ async def probe_rasa_servers(http: httpx.AsyncClient, rasa_urls: list[str], time
 
 async def probe_actions(http: httpx.AsyncClient, action_server_url: str, timeout_s: float) -> ComponentStatus:
     """The rasa-sdk action server is ready when /health answers {"status": "ok"}."""
-    url = f"{action_server_url}/health"
-    try:
-        response = await http.get(url, timeout=timeout_s)
-    except httpx.TimeoutException:
-        return ComponentStatus(ready=False, detail=f"no answer from {url} within {timeout_s:g}s")
-    except httpx.TransportError as exc:
-        return ComponentStatus(ready=False, detail=f"unreachable at {url} ({type(exc).__name__})")
+    response = await _get(http, f"{action_server_url}/health", timeout_s)
+    if isinstance(response, ComponentStatus):
+        return response
     try:
         body = response.json()
     except ValueError:

@@ -5,7 +5,8 @@
   "use strict";
 
   var KEY_STORAGE = "labour-assistant.agent-key";
-  var element = window.LabourPage.element, safeUrl = window.LabourPage.safeUrl;
+  var element = window.LabourPage.element;
+  var sourcesList = window.LabourPage.sourcesList;
   var LANGUAGE_NAMES = { ar: "arabe", fr: "français", en: "anglais" };
   var ROLE_NAMES = { citizen: "Citoyen", bot: "Assistant", agent: "Conseiller" };
   var $ = function (id) { return document.getElementById(id); };
@@ -35,26 +36,6 @@
         throw new Error(message);
       });
     });
-  }
-
-  function sourcesList(sources) {
-    var ul = element("ul", "sources");
-    sources.forEach(function (source) {
-      var li = element("li");
-      var label = source.title + (source.ref ? " — " + source.ref : "");
-      var href = source.url ? safeUrl(source.url) : null;
-      if (href) {
-        var a = element("a", null, label);
-        a.href = href;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        li.appendChild(a);
-      } else {
-        li.textContent = label;
-      }
-      ul.appendChild(li);
-    });
-    return ul;
   }
 
   function copyButton(text) {

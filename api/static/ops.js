@@ -7,7 +7,7 @@
 
   var KEY_STORAGE = "labour-assistant.ops-key";
   var page = window.LabourPage;
-  var element = page.element, safeUrl = page.safeUrl;
+  var element = page.element, sourcesList = page.sourcesList;
   var STRINGS = {
     fr: {
       pageTitle: "Ce que l'assistant n'a pas su répondre — ministère du Travail",
@@ -145,22 +145,6 @@
       });
       grid.appendChild(tr);
     });
-  }
-
-  function sourcesList(sources) {
-    var ul = element("ul", "sources");
-    sources.forEach(function (source) {
-      var li = element("li");
-      var label = source.title + (source.ref ? " — " + source.ref : "");
-      var href = source.url ? safeUrl(source.url) : null;
-      if (href) {
-        var a = element("a", null, label);
-        a.href = href; a.target = "_blank"; a.rel = "noopener";
-        li.appendChild(a);
-      } else { li.textContent = label; }
-      ul.appendChild(li);
-    });
-    return ul;
   }
 
   function exportButton(group) {

@@ -1,6 +1,6 @@
 // What the citizens' chat, the agents' console and the operators' review share: building
-// elements whose text is inserted as text, never as HTML; links kept to http(s); and the
-// reader's language. Loaded before each page's own script. No build step: plain ES5+DOM.
+// elements whose text is inserted as text, never as HTML; links kept to http(s); lists of
+// sources; and the reader's language. Loaded before each page's own script. No build step: plain ES5+DOM.
 (function () {
   "use strict";
 
@@ -22,6 +22,28 @@
         var parsed = new URL(url, window.location.href);
         return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
       } catch (e) { return null; }
+    },
+
+    // The citations of an answer as a list: title (isolated, an Arabic statute may be cited in
+    // a French page) and article, linked when the source has an http(s) address.
+    sourcesList: function (sources) {
+      var page = window.LabourPage;
+      var ul = page.element("ul", "sources");
+      sources.forEach(function (source) {
+        var li = page.element("li");
+        var href = source.url ? page.safeUrl(source.url) : null;
+        var label = page.element(href ? "a" : "span");
+        label.appendChild(page.element("bdi", null, source.title));
+        if (source.ref) label.appendChild(document.createTextNode(" — " + source.ref));
+        if (href) {
+          label.href = href;
+          label.target = "_blank";
+          label.rel = "noopener noreferrer";
+        }
+        li.appendChild(label);
+        ul.appendChild(li);
+      });
+      return ul;
     },
 
     // ?lang= first, then the browser's languages, else the page's own default.
