@@ -18,6 +18,8 @@ ACTIONS_PORT ?= 5055
 # 2-core machine. A Rasa server runs all its conversations on one event loop, so it uses one core
 # at most; the API keeps each conversation on one of them (api/rasa_client.py).
 RASA_SERVERS ?= 2
+# Folds of `rasa test nlu --cross-validation` in `make test-bot`; the intent F1 floor is in scripts/intent_f1_floor.py.
+NLU_FOLDS ?= 3
 comma := ,
 export API_PORT := $(PORT)
 export RASA_PORT ACTIONS_PORT
@@ -76,6 +78,10 @@ test-bot: setup model
 	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data bot/data
 	$(RASA_VENV)/bin/rasa test core --stories bot/tests --model $(MODEL) --out var/rasa-test-results \
 		--fail-on-prediction-errors
+	@echo "==> Intent F1 by $(NLU_FOLDS)-fold cross-validation (3 to 6 minutes on two cores)"
+	$(RASA_VENV)/bin/rasa test nlu --nlu bot/data/nlu --config config.yml --domain bot/domain \
+		--cross-validation --folds $(NLU_FOLDS) --out var/rasa-nlu-results --no-plot
+	$(RASA_VENV)/bin/python scripts/intent_f1_floor.py var/rasa-nlu-results/intent_report.json
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
 # Debian packages the tests drive for real: Chromium for the web page (never a
