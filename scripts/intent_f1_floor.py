@@ -7,9 +7,10 @@ held-out folds' predictions, cross-validated) and checks both the weighted and t
 average F1 against the floor. The predicted intent is the one the bot acts on, so a
 message that FallbackClassifier or IntentGate turns into ``nlu_fallback`` counts as wrong.
 
-The floor is the measured value less a margin: 3 folds gave a weighted F1 of 0.828 and
-a macro F1 of 0.829 (November 2026); Rasa draws the folds afresh on every run (its
-StratifiedKFold has no seed), so the margin, 0.05, covers the spread between runs.
+The floor is the measured value less a margin: two runs of 3 folds gave a weighted F1
+of 0.828 and 0.810 (macro 0.829 and 0.812; November 2026). Rasa draws the folds afresh
+on every run (its StratifiedKFold has no seed), so the margin, 0.05 under the lower run,
+covers the spread between runs.
 `make test-bot` runs it. Standard library only.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-FLOOR = 0.78
+FLOOR = 0.76
 AVERAGES = ("weighted avg", "macro avg")
 
 
