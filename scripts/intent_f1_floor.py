@@ -1,6 +1,6 @@
 """Fail when the intent F1 of `rasa test nlu --cross-validation` falls below a floor.
 
-    python scripts/intent_f1_floor.py var/rasa-nlu-results/intent_report.json [--floor 0.78]
+    python scripts/intent_f1_floor.py var/rasa-nlu-results/intent_report.json [--floor 0.76]
 
 Reads the intent report that `rasa test nlu` writes in its ``--out`` folder (the
 held-out folds' predictions, cross-validated) and checks both the weighted and the macro
