@@ -18,6 +18,8 @@ ACTIONS_PORT ?= 5055
 # 2-core machine. A Rasa server runs all its conversations on one event loop, so it uses one core
 # at most; the API keeps each conversation on one of them (api/rasa_client.py).
 RASA_SERVERS ?= 2
+# Folds of `rasa test nlu --cross-validation` in `make test-bot`; the intent F1 floor is in scripts/intent_f1_floor.py.
+NLU_FOLDS ?= 3
 comma := ,
 export API_PORT := $(PORT)
 export RASA_PORT ACTIONS_PORT
@@ -31,7 +33,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge bench-load eval-knowledge eval-answers fit-knowledge purge clean
+.PHONY: help setup model index test-deps run test test-bot test-app bench-assist bench-arabic bench-language bench-nlu bench-knowledge bench-load eval-knowledge eval-answers fit-knowledge lock purge clean
 
 help:
 	@echo "make run    set everything up, then start Rasa, the action server and the API"
@@ -50,6 +52,24 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 	touch $@
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+# The lock files, from requirements/*.in: pip-compile (pip-tools, pinned here) in its own
+# virtual environment per Python, under var/lock-tools. A pin already in a lock is kept (to move
+# them all: `make lock LOCK_UPGRADE=--upgrade`); every pin gets the sha256 of its files, so
+# `pip install -r` runs in hash-checking mode. Indexes and find-links come from pip's own
+# configuration, never written into the locks.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_TOOLS := var/lock-tools
+PIP_COMPILE_FLAGS := --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_UPGRADE)
+lock:
+	$(PYTHON311) -m venv $(LOCK_TOOLS)/py311
+	$(LOCK_TOOLS)/py311/bin/pip install --quiet $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/py311/bin/pip-compile $(PIP_COMPILE_FLAGS) --output-file requirements/app.lock requirements/app.in
+	sed -i '1i # torch'"'"'s +cpu build is the CPU-only wheel of https://download.pytorch.org/whl/cpu, not on PyPI: pip needs\n# --extra-index-url https://download.pytorch.org/whl/cpu, or a folder holding that wheel in find-links (README.md).' requirements/app.lock
+	@py310=$$(scripts/find-python310.sh) && $$py310 -m venv $(LOCK_TOOLS)/py310
+	$(LOCK_TOOLS)/py310/bin/pip install --quiet $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/py310/bin/pip-compile $(PIP_COMPILE_FLAGS) --output-file requirements/rasa.lock requirements/rasa.in
 
 $(MODEL): $(RASA_VENV)/.installed $(BOT_SOURCES)
 	@echo "==> Training the Rasa model (about a minute or two)"
@@ -76,6 +96,10 @@ test-bot: setup model
 	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data bot/data
 	$(RASA_VENV)/bin/rasa test core --stories bot/tests --model $(MODEL) --out var/rasa-test-results \
 		--fail-on-prediction-errors
+	@echo "==> Intent F1 by $(NLU_FOLDS)-fold cross-validation (3 to 6 minutes on two cores)"
+	$(RASA_VENV)/bin/rasa test nlu --nlu bot/data/nlu --config config.yml --domain bot/domain \
+		--cross-validation --folds $(NLU_FOLDS) --out var/rasa-nlu-results --no-plot
+	$(RASA_VENV)/bin/python scripts/intent_f1_floor.py var/rasa-nlu-results/intent_report.json
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
 # Debian packages the tests drive for real: Chromium for the web page (never a

@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 
 from actions.cases import find_case, normalise_case_number, normalise_national_id
 from actions.lockout import AttemptKeys, Lock, LockPolicy, begin_attempt, finish_attempt
-from actions.messages import CASE_NEXT_STEPS, CASE_STATUS_LABELS, agent_buttons, message
 from actions.metadata import client_of, user_metadata
 from actions.settings import ActionSettings, get_settings, open_store
 from languages import language_or_default
@@ -24,15 +23,14 @@ from store import Case
 logger = logging.getLogger(__name__)
 
 
-def describe_case(case: Case, language: str) -> str:
-    return message(
-        "case_status",
-        language,
-        case_number=case.case_number,
-        status=CASE_STATUS_LABELS[case.status][language],
-        updated_at=case.updated_at.isoformat(),
-        next_step=CASE_NEXT_STEPS[case.status][language],
-    )
+def case_reply(case: Case) -> dict[str, str]:
+    """The domain response for the case's status (``utter_case_in_review``...), with its values.
+
+    The texts, with their status label and next step, are the domain's, one variation per
+    language (bot/domain/case_status.yml); Rasa fills in the number and the date.
+    """
+    return {"response": f"utter_case_{case.status}", "case_number": case.case_number,
+            "updated_at": case.updated_at.isoformat()}
 
 
 @dataclass
@@ -100,11 +98,11 @@ def guarded_look_up(
     return LookupOutcome(case=case, locks_set=locks)
 
 
-def refusal_text(lock: Lock, language: str) -> str:
+def refusal_reply(lock: Lock) -> dict[str, str]:
     """A case number's lock is said without a time; the requester's own lock with one."""
     if lock.scope == "case":
-        return message("case_protected", language)
-    return message("lookups_locked", language, time=lock.until.strftime("%H:%M UTC"))
+        return {"response": "utter_case_protected"}
+    return {"response": "utter_lookups_locked", "time": lock.until.strftime("%H:%M UTC")}
 
 
 class ValidateCaseStatusForm(FormValidationAction):
@@ -117,7 +115,7 @@ class ValidateCaseStatusForm(FormValidationAction):
         case_number = normalise_case_number(value if isinstance(value, str) else None)
         if case_number is None:
             language = language_or_default(tracker.get_slot("language"))
-            dispatcher.utter_message(text=message("invalid_case_number", language), json_message={"language": language})
+            dispatcher.utter_message(response="utter_invalid_case_number", json_message={"language": language})
         return {"case_number": case_number}
 
     def validate_national_id(
@@ -126,7 +124,7 @@ class ValidateCaseStatusForm(FormValidationAction):
         national_id = normalise_national_id(value if isinstance(value, str) else None)
         if national_id is None:
             language = language_or_default(tracker.get_slot("language"))
-            dispatcher.utter_message(text=message("invalid_national_id", language), json_message={"language": language})
+            dispatcher.utter_message(response="utter_invalid_national_id", json_message={"language": language})
         return {"national_id": national_id}
 
 
@@ -153,18 +151,17 @@ class ActionCheckCaseStatus(Action):
         # reads the reply's language from it; the citizen never sees it.
         if outcome.refused is not None:
             dispatcher.utter_message(
-                text=refusal_text(outcome.refused, language),
-                buttons=agent_buttons(language),
                 json_message={"lookup": {"refused": outcome.refused.scope}, "language": language},
+                **refusal_reply(outcome.refused),
             )
         elif outcome.case is None:
             # The same reply for an unknown number and a wrong CIN, and for the failure that locks.
             marker = {"lookup": {"locked": [lock.scope for lock in outcome.locks_set]}, "language": language}
             dispatcher.utter_message(
-                text=message("case_not_found", language),
+                response="utter_case_not_found",
                 json_message=marker if outcome.locks_set else {"language": language},
             )
         else:
-            dispatcher.utter_message(text=describe_case(outcome.case, language), json_message={"language": language})
+            dispatcher.utter_message(json_message={"language": language}, **case_reply(outcome.case))
         # The identity is never kept once the look-up is done, whatever its outcome.
         return [SlotSet("case_number", None), SlotSet("national_id", None)]

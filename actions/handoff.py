@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from actions.messages import message
 from actions.metadata import user_metadata
 from actions.settings import open_store
 from languages import language_or_default
@@ -78,7 +77,8 @@ class ActionRequestHuman(Action):
             open_store(), tracker.sender_id, channel_of(tracker), language, transcript_of(tracker.events)
         )
         dispatcher.utter_message(
-            text=message("handoff_opened", language, reference=ticket.reference),
+            response="utter_handoff_opened",
+            reference=ticket.reference,
             json_message={"handoff": {"reference": ticket.reference}, "language": language},
         )
         # A half-filled case form is dropped with its identity details.

@@ -10,7 +10,6 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import message
 from actions.settings import get_settings
 from knowledge.replies import compose_reply
 from knowledge.search import KnowledgeBase, SearchResult
@@ -79,22 +78,21 @@ class ActionAnswerQuestion(Action):
         except Exception:  # the index is missing or broken: say so, keep the bot alive
             logger.exception("knowledge search failed")
             dispatcher.utter_message(
-                text=message("knowledge_unavailable", language),
+                response="utter_knowledge_unavailable",
                 json_message=fallback_outcome("knowledge_unavailable", language),
             )
             return []
         reply = compose_reply(result, language, question)
-        if reply is None:  # below the confidence threshold: never guess, offer a person
-            agent = [{"title": message("talk_to_agent", language), "payload": "/request_human"}]
+        if reply is None:  # below the confidence threshold: never guess, offer a person (the responses' button)
             if (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope":
                 # nothing in the texts, and the NLU found it off-topic: say what the assistant does
                 dispatcher.utter_message(
-                    response="utter_out_of_scope", buttons=agent,
+                    response="utter_out_of_scope",
                     json_message=fallback_outcome("out_of_scope", language),
                 )
             else:
                 dispatcher.utter_message(
-                    text=message("no_answer", language), buttons=agent,
+                    response="utter_no_answer",
                     json_message=fallback_outcome("low_confidence", language),
                 )
             return []

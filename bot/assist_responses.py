@@ -24,16 +24,28 @@ BOT_DIR = Path(__file__).resolve().parent
 KNOWLEDGE_ACTION = "action_answer_question"
 
 
+def _domain_files(bot_dir: Path) -> List[Dict[str, Any]]:
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) or {} for path in sorted((bot_dir / "domain").glob("*.yml"))]
+
+
+def response_texts(bot_dir: Path = BOT_DIR) -> Dict[str, Dict[str, str]]:
+    """``{response: {language: text}}``: every domain response's text in each language, as
+    written (the ones the actions name keep their ``{placeholders}``)."""
+    return {
+        name: _texts_by_language(variations)
+        for domain in _domain_files(bot_dir)
+        for name, variations in (domain.get("responses") or {}).items()
+    }
+
+
 def assist_responses(bot_dir: Path = BOT_DIR) -> Dict[str, Any]:
     """``{"by_intent": {intent: {language: text}}, "knowledge_intents": [intent, ...]}``."""
-    responses: Dict[str, Dict[str, str]] = {}
-    forms: Dict[str, List[str]] = {}
-    for path in sorted((bot_dir / "domain").glob("*.yml")):
-        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, variations in (domain.get("responses") or {}).items():
-            responses[name] = _texts_by_language(variations)
-        for name, form in (domain.get("forms") or {}).items():
-            forms[name] = list((form or {}).get("required_slots") or [])
+    responses = response_texts(bot_dir)
+    forms: Dict[str, List[str]] = {
+        name: list((form or {}).get("required_slots") or [])
+        for domain in _domain_files(bot_dir)
+        for name, form in (domain.get("forms") or {}).items()
+    }
     by_intent: Dict[str, Dict[str, str]] = {}
     knowledge_intents: set = set()
     for path in sorted((bot_dir / "data" / "rules").glob("*.yml")):

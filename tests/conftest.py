@@ -3,11 +3,13 @@ and the knowledge index the end-to-end stacks read."""
 import os
 import subprocess
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from bot.assist_responses import response_texts
 from stack.services import ServiceMissing, postgresql_server, redis_server
 
 # The same examples on every run, so `make test` is reproducible; a failure found once
@@ -22,6 +24,17 @@ MODEL = REPO_ROOT / "models" / "current.tar.gz"
 APP_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 RASA = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
 E2E_AGENT_KEY = "e2e-agent-key"
+
+
+@lru_cache(maxsize=1)
+def bot_responses() -> dict[str, dict[str, str]]:
+    """The domain's responses, ``{name: {language: text}}``, with their ``{placeholders}``."""
+    return response_texts()
+
+
+def bot_text(response: str, language: str, **values: str) -> str:
+    """What the bot says with the domain response ``response`` in ``language``, filled as Rasa fills it."""
+    return bot_responses()[response][language].format(**values)
 
 
 def require(condition: bool, reason: str) -> None:

@@ -30,7 +30,7 @@ LIST_LABEL = {"ar": "الخيارات", "fr": "Options", "en": "Options"}
 CHOOSE_PROMPT = {"ar": "اختر:", "fr": "Choisissez :", "en": "Choose:"}
 
 # Replies to messages the assistant cannot read (worker.py), each one sentence that says what it
-# reads, sent with the agent button (the bot's `request_human` intent, as actions/messages.py offers it).
+# reads, sent with the agent button (the bot's `request_human` intent, as the domain's responses offer it).
 AGENT_PAYLOAD = "/request_human"
 AGENT_BUTTON = {"ar": "التحدث مع موظف", "fr": "Un conseiller humain", "en": "Talk to an agent"}
 MEDIA_TEXTS: dict[str, dict[str, str]] = {

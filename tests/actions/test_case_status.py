@@ -5,14 +5,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import case_status
-from actions.messages import MESSAGES
 from observability.pseudonyms import client_pseudonym
 from store import DEMO_CASES
+from tests.actions.conftest import says
+from tests.conftest import bot_text
 
 
 pytestmark = pytest.mark.usefixtures("store_in_tmp")
 
-AGENT_BUTTON = {"title": "Talk to an agent", "payload": "/request_human"}
 CLEARED = [
     {"event": "slot", "timestamp": None, "name": "case_number", "value": None},
     {"event": "slot", "timestamp": None, "name": "national_id", "value": None},
@@ -38,7 +38,8 @@ def address(n: int) -> str:
 def test_matching_identity_gets_the_status_in_the_users_language():
     number, national_id, _, updated = DEMO_CASES[0]
     messages, events = run_check(language="fr", case_number=number.lower(), national_id=national_id)
-    text = messages[0]["text"]
+    assert messages[0]["response"] == "utter_case_in_review" and messages[0]["custom"] == {"language": "fr"}
+    text = says(messages[0], "fr")
     assert text.startswith(f"Dossier {number} : en cours d'examen")
     assert updated.isoformat() in text
     assert {"event": "slot", "timestamp": None, "name": "case_number", "value": None} in events
@@ -51,7 +52,7 @@ def test_wrong_identity_and_unknown_case_get_the_same_reply():
     wrong_id, _ = run_check(language="en", case_number=number, national_id=other_citizen)
     unknown, _ = run_check(language="en", case_number="LAB-2099-000001", national_id=DEMO_CASES[0][1])
     assert wrong_id == unknown
-    assert number not in wrong_id[0]["text"]
+    assert wrong_id[0]["response"] == "utter_case_not_found" and number not in says(wrong_id[0], "en")
 
 
 def test_form_rejects_a_bad_case_number_with_the_format():
@@ -59,7 +60,8 @@ def test_form_rejects_a_bad_case_number_with_the_format():
     form = case_status.ValidateCaseStatusForm()
     result = form.validate_case_number("12345", dispatcher, tracker(language="ar"), {})
     assert result == {"case_number": None}
-    assert "LAB-2025-000123" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["response"] == "utter_invalid_case_number"
+    assert "LAB-2025-000123" in says(dispatcher.messages[0], "ar")
 
 
 def test_form_normalises_a_good_national_id():
@@ -73,11 +75,11 @@ def test_five_failures_lock_the_sender_out_even_with_the_right_identity():
     number, national_id, _, _ = DEMO_CASES[0]
     for n in range(5):  # five numbers: the sender's own count, no case's
         messages, _ = run_check(language="en", case_number=f"LAB-2099-00000{n}", national_id="ZZ000000")
-        assert messages[0]["text"].startswith("No case matches")
+        assert says(messages[0], "en").startswith("No case matches")
     messages, events = run_check(language="en", case_number=number, national_id=national_id)
-    assert messages[0]["text"].startswith("Case look-ups are paused")
-    assert "in review" not in messages[0]["text"]
-    assert messages[0]["buttons"] == [AGENT_BUTTON]
+    assert messages[0]["response"] == "utter_lookups_locked"
+    assert says(messages[0], "en").startswith("Case look-ups are paused")
+    assert "in review" not in says(messages[0], "en")
     assert messages[0]["custom"] == {"lookup": {"refused": "sender"}, "language": "en"}
     assert events == CLEARED
 
@@ -99,17 +101,16 @@ def guess_from_many(number: str, national_id: str, language: str = "en") -> list
 def test_five_failures_from_five_senders_protect_the_case_from_everyone():
     number, national_id, _, updated = DEMO_CASES[0]
     replies = guess_from_many(number, national_id)
-    assert [r["text"] for r in replies[:5]] == [MESSAGES["case_not_found"]["en"]] * 5
+    assert [r["response"] for r in replies[:5]] == ["utter_case_not_found"] * 5
     assert replies[3]["custom"] == {"language": "en"} and replies[4]["custom"] == {"lookup": {"locked": ["case"]}, "language": "en"}
     for refused in replies[5:]:  # the sixth guesser, and the holder with the right CIN
-        assert refused["text"] == MESSAGES["case_protected"]["en"]
-        assert refused["buttons"] == [AGENT_BUTTON]
+        assert refused["response"] == "utter_case_protected"
         assert refused["custom"] == {"lookup": {"refused": "case"}, "language": "en"}
-        assert "in review" not in refused["text"] and updated.isoformat() not in refused["text"]
+        assert "in review" not in says(refused, "en") and updated.isoformat() not in says(refused, "en")
     # Another case is looked up as usual, by the same citizen.
     other, other_id, _, _ = DEMO_CASES[1]
     messages, _ = run_check(f"holder-{number}", address(99), language="en", case_number=other, national_id=other_id)
-    assert messages[0]["text"].startswith(f"Case {other}: awaiting documents")
+    assert says(messages[0], "en").startswith(f"Case {other}: awaiting documents")
 
 
 def test_an_unknown_case_number_gets_exactly_the_same_replies():
@@ -120,11 +121,11 @@ def test_an_unknown_case_number_gets_exactly_the_same_replies():
 
 
 @pytest.mark.parametrize("language", ["ar", "fr", "en"])
-def test_the_protected_case_is_said_in_the_citizens_language_with_the_agent_button(language):
+def test_the_protected_case_is_said_in_the_citizens_language(language):
     number, national_id, _, _ = DEMO_CASES[0]
     refused = guess_from_many(number, national_id, language)[-1]
-    assert refused["text"] == MESSAGES["case_protected"][language]
-    assert refused["buttons"] == [{"title": MESSAGES["talk_to_agent"][language], "payload": "/request_human"}]
+    assert refused["response"] == "utter_case_protected" and refused["custom"]["language"] == language
+    assert says(refused, language) == bot_text("utter_case_protected", language)
 
 
 def test_one_address_walking_through_case_numbers_is_locked_out():
@@ -132,15 +133,15 @@ def test_one_address_walking_through_case_numbers_is_locked_out():
     for n in range(10):  # a new conversation and a new number each time, one CIN
         messages, _ = run_check(f"walker-{n}", walker, language="fr", case_number=f"LAB-2025-1000{n:02d}",
                                 national_id="AB123456")
-        assert messages[0]["text"] == MESSAGES["case_not_found"]["fr"]
+        assert says(messages[0], "fr") == bot_text("utter_case_not_found", "fr")
     number, national_id, _, _ = DEMO_CASES[0]
     messages, events = run_check("walker-new", walker, language="fr", case_number=number, national_id=national_id)
-    assert messages[0]["text"].startswith("La consultation des dossiers est suspendue")
+    assert says(messages[0], "fr").startswith("La consultation des dossiers est suspendue")
     assert messages[0]["custom"] == {"lookup": {"refused": "client"}, "language": "fr"}
     assert events == CLEARED
     # The same citizen from another address is answered.
     messages, _ = run_check("walker-new", address(8), language="fr", case_number=number, national_id=national_id)
-    assert messages[0]["text"].startswith(f"Dossier {number} : en cours d'examen")
+    assert says(messages[0], "fr").startswith(f"Dossier {number} : en cours d'examen")
 
 
 def test_a_client_address_not_set_by_the_api_is_ignored():
@@ -150,7 +151,7 @@ def test_a_client_address_not_set_by_the_api_is_ignored():
                   national_id="AB123456")
     number, national_id, _, _ = DEMO_CASES[0]
     messages, _ = run_check("forger-new", "203.0.113.7", language="en", case_number=number, national_id=national_id)
-    assert messages[0]["text"].startswith(f"Case {number}: in review")
+    assert says(messages[0], "en").startswith(f"Case {number}: in review")
 
 
 def test_every_lock_is_logged_with_masked_numbers(caplog):

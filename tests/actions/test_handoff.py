@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from actions.handoff import ActionRequestHuman, transcript_of
 from actions.settings import open_store
 from store import HandoffTicket
+from tests.actions.conftest import says
 
 EVENTS = [
     {"event": "action", "name": "action_listen"},
@@ -40,5 +41,6 @@ def test_request_opens_a_ticket_and_pauses_the_conversation():
         ticket = session.scalars(select(HandoffTicket)).one()
     assert (ticket.sender, ticket.channel, ticket.language, ticket.status) == ("212600000001", "whatsapp", "ar", "open")
     assert ticket.transcript[-1]["text"] == "bghit nhder m3a chi wa7ed"
-    assert ticket.reference in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["response"] == "utter_handoff_opened"
+    assert ticket.reference in says(dispatcher.messages[0], "ar")
     assert dispatcher.messages[0]["custom"]["handoff"]["reference"] == ticket.reference

@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.knowledge
 from actions.knowledge import ActionAnswerQuestion
+from tests.actions.conftest import says
 
 
 def test_a_missing_index_says_so_and_marks_the_turn_a_fallback(tmp_path, monkeypatch):
@@ -20,7 +21,8 @@ def test_a_missing_index_says_so_and_marks_the_turn_a_fallback(tmp_path, monkeyp
     assert asyncio.run(ActionAnswerQuestion().run(dispatcher, tracker, {})) == []
 
     (reply,) = dispatcher.messages
-    assert reply["text"]
+    assert reply["response"] == "utter_knowledge_unavailable"
+    assert says(reply, "fr").startswith("La recherche dans les textes du ministère est indisponible")
     assert reply["custom"] == {"outcome": "fallback", "reason": "knowledge_unavailable", "language": "fr"}
 
 

@@ -5,11 +5,9 @@ import sqlite3
 
 import httpx
 import pytest
-import yaml
 
-from actions.messages import MESSAGES
 from store import DEMO_CASES
-from tests.conftest import E2E_AGENT_KEY, REPO_ROOT
+from tests.conftest import E2E_AGENT_KEY, bot_responses, bot_text
 
 pytestmark = pytest.mark.e2e
 
@@ -74,15 +72,8 @@ def test_a_message_of_invisible_direction_marks_is_refused_as_empty(assistant, m
 
 
 def bot_texts(language: str) -> set[str]:
-    """Every fixed text the bot can say in `language`: its domain's responses and the actions' own."""
-    found = {texts[language] for texts in MESSAGES.values() if "{" not in texts[language]}
-    for path in (REPO_ROOT / "bot" / "domain").glob("*.yml"):
-        for variations in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).values():
-            for variation in variations:
-                conditions = variation.get("condition") or []
-                if any(c.get("name") == "language" and c.get("value") == language for c in conditions):
-                    found.add(variation["text"].strip())
-    return found
+    """Every fixed text the bot can say in `language`: its domain's responses without values to fill."""
+    return {texts[language] for texts in bot_responses().values() if "{" not in texts[language]}
 
 
 @pytest.mark.parametrize("opening, language", [("Bonjour", "fr"), ("hello", "en"), ("السلام عليكم", "ar")])
@@ -131,7 +122,8 @@ def test_sql_after_a_real_case_number_is_not_run_and_finds_nothing(assistant, ca
     assert INVALID_CASE_NUMBER not in asked and "CIN" in asked, asked
     # Its English words may switch the conversation to English: any language will do here.
     answer = texts(say(assistant, sender, "AB123456'; DELETE FROM cases;--"))
-    refusals = [*MESSAGES["case_not_found"].values(), *MESSAGES["invalid_national_id"].values()]
+    refusals = [bot_text(name, language) for name in ("utter_case_not_found", "utter_invalid_national_id")
+                for language in ("ar", "fr", "en")]
     assert answer in refusals, answer
     assert cases_table(assistant) == before
     assert len(before) >= len(DEMO_CASES)

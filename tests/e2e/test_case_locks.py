@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.messages import CASE_NEXT_STEPS, MESSAGES
 from observability.pseudonyms import pseudonym
 from stack.processes import Stack
 from store import DEMO_CASES, LookupAttempt, get_engine
 from store.models import WhatsAppInboxMessage
 from tests.api.whatsapp.fakes import fake_graph, signed, text_message, whatsapp_env
 from tests.api.conftest import metric as api_metric
+from tests.conftest import bot_text
 from tests.e2e.conftest import running
 
 pytestmark = pytest.mark.e2e
@@ -34,9 +34,9 @@ WINDOW_S = 600  # not the default 900: the tests show the setting is the one app
 CLIENT_MAX_FAILURES = 3
 OPENING = "I want to check my case status"
 
-NOT_FOUND = {"text": MESSAGES["case_not_found"]["en"]}
-AGENT_BUTTON = {"title": MESSAGES["talk_to_agent"]["en"], "payload": "/request_human"}
-PROTECTED = {"text": MESSAGES["case_protected"]["en"], "buttons": [AGENT_BUTTON]}
+NOT_FOUND = {"text": bot_text("utter_case_not_found", "en")}
+AGENT_BUTTON = {"title": "Talk to an agent", "payload": "/request_human"}
+PROTECTED = {"text": bot_text("utter_case_protected", "en"), "buttons": [AGENT_BUTTON]}
 # Five wrong CINs, a sixth, then the right one: what each of seven new web citizens is told.
 GUESSED_THEN_PROTECTED = [NOT_FOUND] * 5 + [PROTECTED] * 2
 
@@ -186,8 +186,8 @@ def test_six_failures_from_six_web_senders_protect_the_case_until_the_window_has
     # ...and answered once the window has passed since the failure that set the lock.
     let_time_pass(guarded, number, dt.timedelta(seconds=100))
     answer = web_look_up(guarded, "127.0.1.9", "locks-1-holder-later", number, national_id)
-    next_step = CASE_NEXT_STEPS["decided"]["en"]
-    assert answer == [{"text": f"Case {number}: decided. Last updated: {updated.isoformat()}. Next step: {next_step}"}]
+    assert answer == [{"text": bot_text("utter_case_decided", "en", case_number=number, updated_at=updated.isoformat())}]
+    assert answer[0]["text"].startswith(f"Case {number}: decided. Last updated: {updated.isoformat()}. Next step: ")
 
     # Every lock and refusal is logged, with the case number masked; no log holds it in clear.
     actions_log = guarded.processes["actions"].log.read_text()
