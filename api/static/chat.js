@@ -6,7 +6,7 @@
   "use strict";
 
   var page = window.LabourPage;
-  var LANGUAGES = page.LANGUAGES, element = page.element, safeUrl = page.safeUrl;
+  var LANGUAGES = page.LANGUAGES, element = page.element;
   // sessionStorage: the conversation survives a reload but not the closing of
   // the tab, so a shared computer does not show the next person a case look-up.
   var SESSION_KEY = "labour-assistant.session";
@@ -209,17 +209,7 @@
       var li = element("li");
       // A bare article number reads as "Article 12" in the answer's language.
       var ref = /^\d+$/.test(source.ref || "") ? STRINGS[entry.language].article + " " + source.ref : source.ref;
-      var href = source.url ? safeUrl(source.url) : null;
-      var label = element(href ? "a" : "span");
-      // The title is isolated: an Arabic statute may be cited under a French answer.
-      label.appendChild(element("bdi", null, source.title));
-      if (ref) label.appendChild(document.createTextNode(" — " + ref));
-      if (href) {
-        label.href = href;
-        label.target = "_blank";
-        label.rel = "noopener noreferrer";
-      }
-      li.appendChild(label);
+      li.appendChild(page.sourceLabel(source, ref));
       ul.appendChild(li);
     });
     box.appendChild(ul);

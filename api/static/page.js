@@ -24,23 +24,29 @@
       } catch (e) { return null; }
     },
 
-    // The citations of an answer as a list: title (isolated, an Arabic statute may be cited in
-    // a French page) and article, linked when the source has an http(s) address.
+    // One citation: the title (isolated: an Arabic statute may be cited in a French page) and
+    // the article as given, a link when the source has an http(s) address.
+    sourceLabel: function (source, ref) {
+      var page = window.LabourPage;
+      var href = source.url ? page.safeUrl(source.url) : null;
+      var label = page.element(href ? "a" : "span");
+      label.appendChild(page.element("bdi", null, source.title));
+      if (ref) label.appendChild(document.createTextNode(" — " + ref));
+      if (href) {
+        label.href = href;
+        label.target = "_blank";
+        label.rel = "noopener noreferrer";
+      }
+      return label;
+    },
+
+    // The citations of an answer as a list.
     sourcesList: function (sources) {
       var page = window.LabourPage;
       var ul = page.element("ul", "sources");
       sources.forEach(function (source) {
         var li = page.element("li");
-        var href = source.url ? page.safeUrl(source.url) : null;
-        var label = page.element(href ? "a" : "span");
-        label.appendChild(page.element("bdi", null, source.title));
-        if (source.ref) label.appendChild(document.createTextNode(" — " + source.ref));
-        if (href) {
-          label.href = href;
-          label.target = "_blank";
-          label.rel = "noopener noreferrer";
-        }
-        li.appendChild(label);
+        li.appendChild(page.sourceLabel(source, source.ref));
         ul.appendChild(li);
       });
       return ul;
