@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -105,6 +106,19 @@ def refusal_reply(lock: Lock) -> dict[str, str]:
     return {"response": "utter_lookups_locked", "time": lock.until.strftime("%H:%M UTC")}
 
 
+def validated_slot(
+    slot: str, value: Any, normalise: Callable[[str | None], str | None], invalid_response: str,
+    dispatcher: CollectingDispatcher, tracker: Tracker,
+) -> dict[str, Any]:
+    """``{slot: normalised value}``; a value that does not normalise is ``None`` and the citizen
+    is told so (``invalid_response``) in their language."""
+    normalised = normalise(value if isinstance(value, str) else None)
+    if normalised is None:
+        language = language_or_default(tracker.get_slot("language"))
+        dispatcher.utter_message(response=invalid_response, json_message={"language": language})
+    return {slot: normalised}
+
+
 class ValidateCaseStatusForm(FormValidationAction):
     def name(self) -> str:
         return "validate_case_status_form"
@@ -112,20 +126,16 @@ class ValidateCaseStatusForm(FormValidationAction):
     def validate_case_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        case_number = normalise_case_number(value if isinstance(value, str) else None)
-        if case_number is None:
-            language = language_or_default(tracker.get_slot("language"))
-            dispatcher.utter_message(response="utter_invalid_case_number", json_message={"language": language})
-        return {"case_number": case_number}
+        return validated_slot(
+            "case_number", value, normalise_case_number, "utter_invalid_case_number", dispatcher, tracker
+        )
 
     def validate_national_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        national_id = normalise_national_id(value if isinstance(value, str) else None)
-        if national_id is None:
-            language = language_or_default(tracker.get_slot("language"))
-            dispatcher.utter_message(response="utter_invalid_national_id", json_message={"language": language})
-        return {"national_id": national_id}
+        return validated_slot(
+            "national_id", value, normalise_national_id, "utter_invalid_national_id", dispatcher, tracker
+        )
 
 
 class ActionCheckCaseStatus(Action):
