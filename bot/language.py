@@ -18,10 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
@@ -34,6 +31,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components import InferenceOnly
 from languages import LanguageGuess, identify
 from observability.logs import bind_request_id
 
@@ -49,7 +47,7 @@ LANGUAGE_REASON = "language_reason"
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
+class LanguageDetector(InferenceOnly, EntityExtractorMixin):
     """Puts the language of each message on it, as an attribute and an entity."""
 
     @staticmethod
@@ -57,18 +55,8 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         """The component's default config: the entity name it emits."""
         return {"entity": LANGUAGE}
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        """Creates the component (nothing to train or load)."""
-        return cls({**cls.get_default_config(), **config})
-
     def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
         self._entity_name = config["entity"]
 
     @staticmethod

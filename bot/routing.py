@@ -28,14 +28,11 @@ import logging
 import re
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components import InferenceOnly
 from bot.language import LANGUAGE_REASON
 from languages import identify
 
@@ -122,25 +119,8 @@ def routed_intent(
     return intent if keep else ASK_QUESTION
 
 
-class _InferenceOnly(GraphComponent):
-    """A component with nothing to train or persist."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "_InferenceOnly":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class MarkupStripper(_InferenceOnly):
+class MarkupStripper(InferenceOnly):
     """Removes HTML tags from the message's text before it is tokenised (first in the pipeline)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -154,7 +134,7 @@ class MarkupStripper(_InferenceOnly):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class IntentGate(_InferenceOnly):
+class IntentGate(InferenceOnly):
     """Sends to the knowledge search what DIET gave to another flow without the words of
     that flow (last in the pipeline, after the entity extractors and the fallback)."""
 

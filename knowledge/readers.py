@@ -69,8 +69,44 @@ def _normalise_sources(sources: list[str | Path], meta: dict[str, Any] | list[di
     return [(Path(s), m) for s, m in zip(sources, metas)]
 
 
+class SkippedSource(Exception):
+    """A source file that cannot be read; the message is the reason reported in ``skipped``."""
+
+
+class _SourceReader:
+    """What the readers share: one file at a time, so that a bad file is reported in
+    ``skipped`` and never stops the others. A reader implements ``_read(path, meta)``."""
+
+    @component.output_types(documents=list[Document], skipped=list[dict])
+    def run(
+        self, sources: list[str | Path], meta: dict[str, Any] | list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """
+        :param sources: paths of the files to read.
+        :param meta: metadata for all files (a dict) or for each file (a list of dicts).
+        :returns: ``{"documents": [...], "skipped": [{"path", "reason"}]}``.
+        """
+        documents: list[Document] = []
+        skipped: list[dict] = []
+        for path, extra in _normalise_sources(sources, meta):
+            try:
+                documents.extend(self._read(path, extra))
+            except SkippedSource as exc:
+                logger.warning("Skipping %s: %s", path, exc)
+                skipped.append({"path": str(path), "reason": str(exc)})
+        return {"documents": documents, "skipped": skipped}
+
+    def _read(self, path: Path, extra: dict[str, Any]) -> list[Document]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Any:
+        """Deserializes the component from a dictionary."""
+        return default_from_dict(cls, data)
+
+
 @component
-class TextFileReader:
+class TextFileReader(_SourceReader):
     """Reads ``.txt`` and ``.md`` files into one Document each.
 
     Front matter keys become metadata (``source`` is also stored as
@@ -95,50 +131,30 @@ class TextFileReader:
         """Serializes the component to a dictionary."""
         return default_to_dict(self, encoding=self.encoding)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TextFileReader":
-        """Deserializes the component from a dictionary."""
-        return default_from_dict(cls, data)
-
-    @component.output_types(documents=list[Document], skipped=list[dict])
-    def run(
-        self, sources: list[str | Path], meta: dict[str, Any] | list[dict[str, Any]] | None = None
-    ) -> dict[str, Any]:
-        """
-        :param sources: paths of the files to read.
-        :param meta: metadata for all files (a dict) or for each file (a list of dicts).
-        :returns: ``{"documents": [...], "skipped": [{"path", "reason"}]}``.
-        """
-        documents: list[Document] = []
-        skipped: list[dict] = []
-        for path, extra in _normalise_sources(sources, meta):
-            try:
-                text = path.read_text(encoding=self.encoding)
-            except (OSError, UnicodeDecodeError) as exc:
-                logger.warning("Skipping %s: %s", path, exc)
-                skipped.append({"path": str(path), "reason": f"unreadable: {exc}"})
-                continue
-            front, body = parse_front_matter(text) if path.suffix.lower() == ".md" else ({}, text)
-            body = body.strip()
-            if not body:
-                skipped.append({"path": str(path), "reason": "empty file"})
-                continue
-            doc_meta: dict[str, Any] = {"doc_id": path.stem, "file_path": path.name}
-            doc_meta.update(extra)
-            doc_meta.update(front)
-            if "source" in doc_meta and "citation" not in doc_meta:
-                doc_meta["citation"] = doc_meta["source"]
-            if "title" not in doc_meta:
-                heading = re.search(r"^#+\s+(.+)$", body, re.MULTILINE)
-                # first line with a real word in it (press texts may open with "-" or a date)
-                first_line = next((ln.strip() for ln in body.splitlines() if re.search(r"\w{3}", ln)), "")
-                doc_meta["title"] = (heading.group(1).strip() if heading else first_line)[:120] or path.stem
-            # `ref` (article number) only when the front matter gives one; the full
-            # legal source of a card is in `source` / `citation`
-            doc_meta.setdefault("ref", "")
-            doc_meta.setdefault("url", "")
-            documents.append(Document(content=body, meta=doc_meta))
-        return {"documents": documents, "skipped": skipped}
+    def _read(self, path: Path, extra: dict[str, Any]) -> list[Document]:
+        try:
+            text = path.read_text(encoding=self.encoding)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SkippedSource(f"unreadable: {exc}") from exc
+        front, body = parse_front_matter(text) if path.suffix.lower() == ".md" else ({}, text)
+        body = body.strip()
+        if not body:
+            raise SkippedSource("empty file")
+        doc_meta: dict[str, Any] = {"doc_id": path.stem, "file_path": path.name}
+        doc_meta.update(extra)
+        doc_meta.update(front)
+        if "source" in doc_meta and "citation" not in doc_meta:
+            doc_meta["citation"] = doc_meta["source"]
+        if "title" not in doc_meta:
+            heading = re.search(r"^#+\s+(.+)$", body, re.MULTILINE)
+            # first line with a real word in it (press texts may open with "-" or a date)
+            first_line = next((ln.strip() for ln in body.splitlines() if re.search(r"\w{3}", ln)), "")
+            doc_meta["title"] = (heading.group(1).strip() if heading else first_line)[:120] or path.stem
+        # `ref` (article number) only when the front matter gives one; the full
+        # legal source of a card is in `source` / `citation`
+        doc_meta.setdefault("ref", "")
+        doc_meta.setdefault("url", "")
+        return [Document(content=body, meta=doc_meta)]
 
 
 _ARTICLE_NUMBER = re.compile(r"(\d+(?:[-.]\d+)*(?:\s*(?:مكرر|bis))?)")
@@ -172,7 +188,7 @@ def is_preamble(content: str) -> bool:
 
 
 @component
-class StatuteJSONReader:
+class StatuteJSONReader(_SourceReader):
     """Reads statute JSON files into one Document per provision (article).
 
     Metadata of each Document: ``doc_id`` and ``statute_id`` (the statute's
@@ -204,62 +220,45 @@ class StatuteJSONReader:
         """Serializes the component to a dictionary."""
         return default_to_dict(self, language=self.language)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "StatuteJSONReader":
-        """Deserializes the component from a dictionary."""
-        return default_from_dict(cls, data)
-
-    @component.output_types(documents=list[Document], skipped=list[dict])
-    def run(
-        self, sources: list[str | Path], meta: dict[str, Any] | list[dict[str, Any]] | None = None
-    ) -> dict[str, Any]:
-        """
-        :param sources: paths of the JSON files.
-        :param meta: metadata for all files (a dict) or for each file (a list of dicts).
-        :returns: ``{"documents": [...], "skipped": [{"path", "reason"}]}``.
-        """
+    def _read(self, path: Path, extra: dict[str, Any]) -> list[Document]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            provisions = data["provisions"] if isinstance(data, dict) else None
+            if not isinstance(provisions, list):
+                raise ValueError("no 'provisions' list: not a statute file")
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise SkippedSource(f"{type(exc).__name__}: {exc}") from exc
+        title = str(data.get("title") or path.stem)
+        articles = [str(p.get("content") or "") for p in provisions if isinstance(p, dict)]
+        # safe repair only: dates and numbers must be readable, the lexicon pass comes later
+        facts = statute_facts(repair_arabic(title, use_lexicon=False), [repair_arabic(a, use_lexicon=False) for a in articles])
+        declared = str(data.get("status") or "")
+        if declared == REPEALED:
+            facts.update(status=REPEALED, status_reason="source")
+        elif facts["status"] != REPEALED:
+            facts["status"] = declared or IN_FORCE
+        base = {
+            "doc_id": str(data.get("id") or path.stem),
+            "statute_id": str(data.get("id") or path.stem),
+            "title": title,
+            "url": str(data.get("url") or ""),
+            "type": str(data.get("type") or "statute"),
+            "language": str(data.get("language") or self.language),
+            "file_path": path.name,
+            **facts,
+        }
+        base.update({k: v for k, v in extra.items() if k != "doc_id"})
         documents: list[Document] = []
-        skipped: list[dict] = []
-        for path, extra in _normalise_sources(sources, meta):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                provisions = data["provisions"] if isinstance(data, dict) else None
-                if not isinstance(provisions, list):
-                    raise ValueError("no 'provisions' list: not a statute file")
-            except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-                logger.warning("Skipping %s: %s", path, exc)
-                skipped.append({"path": str(path), "reason": f"{type(exc).__name__}: {exc}"})
+        for provision in provisions:
+            if not isinstance(provision, dict):
                 continue
-            title = str(data.get("title") or path.stem)
-            articles = [str(p.get("content") or "") for p in provisions if isinstance(p, dict)]
-            # safe repair only: dates and numbers must be readable, the lexicon pass comes later
-            facts = statute_facts(repair_arabic(title, use_lexicon=False), [repair_arabic(a, use_lexicon=False) for a in articles])
-            declared = str(data.get("status") or "")
-            if declared == REPEALED:
-                facts.update(status=REPEALED, status_reason="source")
-            elif facts["status"] != REPEALED:
-                facts["status"] = declared or IN_FORCE
-            base = {
-                "doc_id": str(data.get("id") or path.stem),
-                "statute_id": str(data.get("id") or path.stem),
-                "title": title,
-                "url": str(data.get("url") or ""),
-                "type": str(data.get("type") or "statute"),
-                "language": str(data.get("language") or self.language),
-                "file_path": path.name,
-                **facts,
-            }
-            base.update({k: v for k, v in extra.items() if k != "doc_id"})
-            for provision in provisions:
-                if not isinstance(provision, dict):
-                    continue
-                content = str(provision.get("content") or "").strip()
-                if not content:
-                    continue
-                doc_meta = dict(base)
-                doc_meta["ref"] = "" if is_preamble(content) else article_number(provision)
-                doc_meta["provision_ref"] = str(provision.get("provision_ref") or "")
-                doc_meta["chapter"] = str(provision.get("chapter") or "")
-                doc_meta["article_title"] = str(provision.get("title") or "")
-                documents.append(Document(content=content, meta=doc_meta))
-        return {"documents": documents, "skipped": skipped}
+            content = str(provision.get("content") or "").strip()
+            if not content:
+                continue
+            doc_meta = dict(base)
+            doc_meta["ref"] = "" if is_preamble(content) else article_number(provision)
+            doc_meta["provision_ref"] = str(provision.get("provision_ref") or "")
+            doc_meta["chapter"] = str(provision.get("chapter") or "")
+            doc_meta["article_title"] = str(provision.get("title") or "")
+            documents.append(Document(content=content, meta=doc_meta))
+        return documents

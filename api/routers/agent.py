@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import anyio
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
+from sqlalchemy import Engine
 
 from api import tickets
 from api.auth import AgentDep
@@ -89,12 +90,7 @@ async def reply(
     """The reply is kept with the ticket. On WhatsApp it is also sent to the
     citizen's phone (`delivery` says whether that worked); the web chat fetches
     it from `GET /api/chat/{sender}/agent-messages`."""
-    try:
-        ticket = await anyio.to_thread.run_sync(tickets.get_ticket, engine, reference)
-    except tickets.TicketNotFound as exc:
-        raise ApiError(404, "ticket_not_found", NOT_FOUND.format(reference=reference)) from exc
-    if ticket.status != "open":
-        raise ApiError(409, "ticket_closed", CLOSED.format(reference=reference))
+    ticket = await open_ticket(engine, reference)
     delivery = "stored"
     if ticket.channel == "whatsapp":
         if whatsapp is None:
@@ -106,6 +102,17 @@ async def reply(
         raise ApiError(404, "ticket_not_found", NOT_FOUND.format(reference=reference)) from exc
     except tickets.TicketClosed as exc:
         raise ApiError(409, "ticket_closed", CLOSED.format(reference=reference)) from exc
+
+
+async def open_ticket(engine: Engine, reference: str) -> Ticket:
+    """The ticket, if it exists and is still open; else the 404 or 409 the agent sees."""
+    try:
+        ticket = await anyio.to_thread.run_sync(tickets.get_ticket, engine, reference)
+    except tickets.TicketNotFound as exc:
+        raise ApiError(404, "ticket_not_found", NOT_FOUND.format(reference=reference)) from exc
+    if ticket.status != "open":
+        raise ApiError(409, "ticket_closed", CLOSED.format(reference=reference))
+    return ticket
 
 
 async def send_on_whatsapp(whatsapp: WhatsAppWorker, sender: str, text: str, reference: str) -> str:
@@ -127,12 +134,7 @@ async def send_on_whatsapp(whatsapp: WhatsAppWorker, sender: str, text: str, ref
 async def close(reference: Reference, engine: StoreEngineDep, rasa: RasaClientDep) -> Ticket:
     """Rasa is told first (a `resume` event on the conversation); the ticket is
     closed only once the bot has the conversation back, so a failure leaves it open."""
-    try:
-        ticket = await anyio.to_thread.run_sync(tickets.get_ticket, engine, reference)
-    except tickets.TicketNotFound as exc:
-        raise ApiError(404, "ticket_not_found", NOT_FOUND.format(reference=reference)) from exc
-    if ticket.status != "open":
-        raise ApiError(409, "ticket_closed", CLOSED.format(reference=reference))
+    ticket = await open_ticket(engine, reference)
     try:
         await rasa.resume_conversation(ticket.sender)
     except AssistantUnreachable as exc:
