@@ -2,13 +2,15 @@
 and where a turn's CPU goes.
 
     PYTHONPATH=. .venv/bin/python bench/load.py [--users 5,20,50] [--seconds 60] [--warmup 15]
-        [--profile embedded|production] [--rasa-servers N] [--py-spy] [--no-floor] [--json]
+        [--profile embedded|production] [--tracker-store redis|postgresql] [--rasa-servers N]
+        [--py-spy] [--no-floor] [--json]
 
 Starts the real stack from the Procfile (`stack`), reading the index in INDEX_DIR
 (default var/index: run `make index` first). The embedded profile (default) is what
 `make run` starts: RASA_SERVERS (2) Rasa servers, conversations in their memory, the
 store in SQLite. The production profile starts PostgreSQL and Redis from Debian's
-packages on loopback and runs the Rasa servers on them.
+packages on loopback and runs the Rasa servers on them (conversations in Redis, or in
+PostgreSQL with --tracker-store postgresql); their memory counts in the total.
 
 Each simulated citizen holds short conversations one after the other, with no
 think time: a greeting, a labour-law question and a case look-up (three turns:
@@ -55,7 +57,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from stack.processes import Process, Stack  # noqa: E402
-from stack.services import create_database, free_port, postgresql_server, redis_server  # noqa: E402
+from stack.services import create_database, free_port, listening_pid, postgresql_server, redis_server  # noqa: E402
 from timing import percentile  # noqa: E402 (bench/, the script's folder)
 from store import DEMO_CASES  # noqa: E402
 
@@ -87,12 +89,15 @@ STATUS_WORDS = re.compile(r"LAB-\d{4}-\d{6}")
 
 class ProcessWatch:
     """Peak resident memory and CPU time of each process group (a Rasa server and its
-    workers count as one), read from /proc every half second."""
+    workers count as one), read from /proc every half second. ``trees`` are counted by
+    descent instead (a PostgreSQL backend is a session of its own): a root pid and every
+    process under it."""
 
     CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, groups: dict[str, int]) -> None:
+    def __init__(self, groups: dict[str, int], trees: dict[str, int] | None = None) -> None:
         self.groups = groups
+        self.trees = trees or {}
         self.peak_mib: dict[str, float] = defaultdict(float)
         # The peak of all groups together, at one instant: what the machine must hold.
         self.peak_total_mib = 0.0
@@ -113,8 +118,7 @@ class ProcessWatch:
         return {name: cpu for name, (_, cpu) in self._sample().items()}
 
     def _sample(self) -> dict[str, tuple[float, float]]:
-        rss_kib: dict[int, int] = defaultdict(int)
-        ticks: dict[int, int] = defaultdict(int)
+        processes: dict[int, tuple[int, int, int, int]] = {}  # pid -> (group, parent, RSS KiB, ticks)
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -123,12 +127,25 @@ class ProcessWatch:
                 rss = next(line for line in (entry / "status").read_text().splitlines() if line.startswith("VmRSS"))
             except (OSError, StopIteration, IndexError, ValueError):
                 continue  # gone, or a kernel thread
-            group = int(fields[2])
-            rss_kib[group] += int(rss.split()[1])
-            ticks[group] += int(fields[11]) + int(fields[12])  # utime + stime
-        return {
-            name: (rss_kib.get(group, 0) / 1024, ticks.get(group, 0) / self.CLOCK_TICKS)
+            # ppid, pgrp; utime + stime
+            processes[int(entry.name)] = (int(fields[2]), int(fields[1]), int(rss.split()[1]), int(fields[11]) + int(fields[12]))
+        members: dict[str, list[int]] = {
+            name: [pid for pid, (group_id, *_) in processes.items() if group_id == group]
             for name, group in self.groups.items()
+        }
+        children: dict[int, list[int]] = defaultdict(list)
+        for pid, (_, parent, _, _) in processes.items():
+            children[parent].append(pid)
+        for name, root in self.trees.items():
+            tree, todo = [], [root] if root in processes else []
+            while todo:
+                pid = todo.pop()
+                tree.append(pid)
+                todo.extend(children.get(pid, ()))
+            members[name] = tree
+        return {
+            name: (sum(processes[p][2] for p in pids) / 1024, sum(processes[p][3] for p in pids) / self.CLOCK_TICKS)
+            for name, pids in members.items()
         }
 
     def reset_peaks(self) -> None:
@@ -367,6 +384,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60, help="measured duration of each level (default 60)")
     parser.add_argument("--warmup", type=float, default=15, help="unmeasured seconds before each level (default 15)")
     parser.add_argument("--profile", choices=("production", "embedded"), default="embedded")
+    parser.add_argument("--tracker-store", choices=("redis", "postgresql"), default="redis",
+                        help="production profile: where Rasa keeps conversations (default redis)")
     # A Rasa server runs its conversations' CPU work on one event loop, so one server per core.
     parser.add_argument("--rasa-servers", type=int, default=int(os.environ.get("RASA_SERVERS", 2)),
                         help="Rasa servers (default RASA_SERVERS, or 2: what `make run` starts)")
@@ -391,26 +410,37 @@ def main() -> int:
     for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL"):
         env.pop(name, None)
     results: dict = {"profile": args.profile, "rasa_servers": args.rasa_servers, "levels": []}
+    if args.profile == "production":
+        results["tracker_store"] = args.tracker_store
+    trees: dict[str, int] = {}
     with ExitStack() as services:
         if args.profile == "production":
             port, _ = services.enter_context(postgresql_server())
-            _, redis_url = services.enter_context(redis_server())
+            redis_port, redis_url = services.enter_context(redis_server())
+            # Their memory counts in the total: the machine must hold them too.
+            trees = {"postgresql": listening_pid(port), "redis": listening_pid(redis_port)}
             for database in ("rasa_conversations", "ministry"):
                 create_database(port, database)
+            conversations = {
+                "postgresql": f"postgresql://postgres@127.0.0.1:{port}/rasa_conversations",
+                "redis": redis_url.rsplit("/", 1)[0] + "/1",  # beside the locks, in a database of its own
+            }
             env.update(
-                TRACKER_STORE_URL=f"postgresql://postgres@127.0.0.1:{port}/rasa_conversations",
+                TRACKER_STORE_URL=conversations[args.tracker_store],
                 LOCK_STORE_URL=redis_url,
                 DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:{port}/ministry",
             )
         stack = Stack.from_procfile(workdir, env, rasa_servers=args.rasa_servers)
-        print(f"Starting {', '.join(stack.processes)} ({args.profile} profile; logs in {workdir})", file=sys.stderr)
+        print(f"Starting {', '.join(stack.processes)} ({args.profile} profile"
+              f"{', conversations in ' + args.tracker_store if args.profile == 'production' else ''}; logs in {workdir})",
+              file=sys.stderr)
         services.callback(stack.stop)
         stack.start()
         stack.wait_until_healthy()
 
         groups = {name: process.popen.pid for name, process in stack.processes.items()}
         rasa_pids = [pid for name, pid in groups.items() if name.startswith("rasa")]
-        with ProcessWatch(groups) as watch:
+        with ProcessWatch(groups, trees) as watch:
             for users in levels:
                 citizens = Citizens(stack.api_url, users)
                 print(f"Warming up for {args.warmup:g} s, then measuring {args.seconds:g} s with {users} citizens",

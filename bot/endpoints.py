@@ -5,8 +5,11 @@
 - ``ACTION_SERVER_URL`` (default ``http://127.0.0.1:5055``): the action server.
 - The response generator is always ``bot.nlg.LanguageTaggingGenerator``.
 - ``TRACKER_STORE_URL``: where conversations are kept. Unset: in Rasa's memory
-  (fine for one server; lost when it stops). ``postgresql://user:password@host:5432/rasa``
-  in production, ``sqlite:///path/rasa.db`` for a single machine.
+  (fine for one server; lost when it stops). ``redis://[:password@]host:6379/0`` or
+  ``postgresql://user:password@host:5432/rasa`` when several servers share them,
+  ``sqlite:///path/rasa.db`` for a single machine. Redis costs a Rasa turn the least CPU
+  (one read and one write of the conversation; ``bench/load.py --tracker-store``), and
+  PostgreSQL keeps every event as a row to query later.
 - ``LOCK_STORE_URL``: conversation locks. Unset: in memory (one server only).
   ``redis://[:password@]host:6379/1`` when several Rasa servers share the trackers,
   so that two turns of one conversation are never handled at once.
@@ -29,6 +32,7 @@ import yaml
 DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055"
 # The domain's responses carry their language (bot/nlg.py), so the API reads it from the reply.
 NLG = {"type": "bot.nlg.LanguageTaggingGenerator"}
+REDIS_SCHEMES = ("redis", "rediss")
 
 
 class EndpointError(ValueError):
@@ -36,9 +40,11 @@ class EndpointError(ValueError):
 
 
 def tracker_store(url: str) -> dict[str, Any]:
-    """Rasa's SQL tracker store settings for a PostgreSQL or SQLite URL."""
+    """Rasa's tracker store settings for a Redis, PostgreSQL or SQLite URL."""
     parts = urlsplit(url)
     dialect = parts.scheme.split("+", 1)[0]
+    if dialect in REDIS_SCHEMES:
+        return redis_store(url, "TRACKER_STORE_URL")
     if dialect == "sqlite":
         database = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not database:
@@ -46,7 +52,7 @@ def tracker_store(url: str) -> dict[str, Any]:
         return {"type": "SQL", "dialect": "sqlite", "db": database}
     if dialect != "postgresql":
         raise EndpointError(
-            f"TRACKER_STORE_URL: unsupported scheme {parts.scheme!r}; use postgresql://… or sqlite:///…"
+            f"TRACKER_STORE_URL: unsupported scheme {parts.scheme!r}; use redis://…, postgresql://… or sqlite:///…"
         )
     database = unquote(parts.path.lstrip("/"))
     if not parts.hostname or not database:
@@ -63,16 +69,16 @@ def tracker_store(url: str) -> dict[str, Any]:
     return store
 
 
-def lock_store(url: str) -> dict[str, Any]:
-    """Rasa's Redis lock store settings for a redis:// (or TLS rediss://) URL."""
+def redis_store(url: str, variable: str) -> dict[str, Any]:
+    """Rasa's Redis store settings (tracker or lock store) for a redis:// (or TLS rediss://) URL."""
     parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
-        raise EndpointError("LOCK_STORE_URL: use redis://[:password@]host:port/db")
+    if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
+        raise EndpointError(f"{variable}: use redis://[:password@]host:port/db")
     store: dict[str, Any] = {"type": "redis", "url": parts.hostname, "port": parts.port or 6379}
     number = parts.path.lstrip("/")
     if number:
         if not number.isdigit():
-            raise EndpointError(f"LOCK_STORE_URL: the database must be a number, not {number!r}")
+            raise EndpointError(f"{variable}: the database must be a number, not {number!r}")
         store["db"] = int(number)
     if parts.password:
         store["password"] = unquote(parts.password)
@@ -87,7 +93,7 @@ def endpoints_from(environ: dict[str, str]) -> dict[str, Any]:
     if environ.get("TRACKER_STORE_URL", "").strip():
         endpoints["tracker_store"] = tracker_store(environ["TRACKER_STORE_URL"].strip())
     if environ.get("LOCK_STORE_URL", "").strip():
-        endpoints["lock_store"] = lock_store(environ["LOCK_STORE_URL"].strip())
+        endpoints["lock_store"] = redis_store(environ["LOCK_STORE_URL"].strip(), "LOCK_STORE_URL")
     return endpoints
 
 

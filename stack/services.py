@@ -22,6 +22,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def listening_pid(port: int) -> int | None:
+    """The process that listens on this TCP port of this machine (a server started here), or None."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if any(os.readlink(f"/proc/{entry}/fd/{fd}") in inodes for fd in os.listdir(f"/proc/{entry}/fd")):
+                return int(entry)
+        except OSError:
+            continue  # gone, or not ours to read
+    return None
+
+
 class ServiceMissing(Exception):
     """The Debian package that provides a server is not installed."""
 

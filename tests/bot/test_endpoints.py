@@ -35,12 +35,24 @@ def test_production_urls_become_rasas_sql_tracker_store_and_redis_lock_store():
     }
 
 
+def test_a_redis_url_keeps_conversations_in_redis_beside_the_locks():
+    endpoints = endpoints_from({
+        "TRACKER_STORE_URL": "rediss://:s%40cret@cache.internal:6380/1", "LOCK_STORE_URL": "redis://cache.internal/0",
+    })
+    assert endpoints["tracker_store"] == {
+        "type": "redis", "url": "cache.internal", "port": 6380, "db": 1, "password": "s@cret", "use_ssl": True,
+    }
+    assert endpoints["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6379, "db": 0}
+
+
 @pytest.mark.parametrize("variable, url, names", [
     ("TRACKER_STORE_URL", "mysql://db/rasa", "unsupported scheme"),
     ("TRACKER_STORE_URL", "postgresql://db.internal", "needs a host and a database"),
     ("TRACKER_STORE_URL", "sqlite://", "needs a file path"),
     ("LOCK_STORE_URL", "memcached://cache", "redis://"),
     ("LOCK_STORE_URL", "redis://cache/locks", "must be a number"),
+    ("TRACKER_STORE_URL", "redis://cache/conversations", "must be a number"),
+    ("TRACKER_STORE_URL", "redis:///1", "redis://"),
 ])
 def test_unusable_urls_are_refused_naming_the_variable(variable, url, names):
     with pytest.raises(EndpointError, match=names) as refused:
@@ -80,3 +92,17 @@ def test_rasa_builds_its_stores_from_the_written_file(tmp_path, monkeypatch):
     lock_store = LockStore.create(read_endpoint_config(str(target), "lock_store"))
     assert isinstance(lock_store, RedisLockStore)  # redis-py connects lazily
     assert lock_store.red.connection_pool.connection_kwargs["db"] == 3
+
+
+def test_rasa_builds_a_redis_tracker_store_from_the_written_file(tmp_path, monkeypatch):
+    from rasa.core.tracker_store import RedisTrackerStore, TrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    target = tmp_path / "endpoints.yml"
+    monkeypatch.setenv("TRACKER_STORE_URL", "redis://:pw@127.0.0.1:6399/1")
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    assert main([str(target)]) == 0
+    tracker_store = TrackerStore.create(read_endpoint_config(str(target), "tracker_store"))
+    assert isinstance(tracker_store, RedisTrackerStore)  # redis-py connects lazily
+    assert tracker_store.red.connection_pool.connection_kwargs["db"] == 1
+    assert tracker_store.red.connection_pool.connection_kwargs["password"] == "pw"

@@ -38,18 +38,25 @@ def assistant(tmp_path_factory, e2e_index) -> Iterator[Stack]:
     yield from running(Stack.from_procfile(workdir, env, rasa_servers=2))
 
 
-@pytest.fixture(scope="module")
-def replicas(tmp_path_factory, e2e_index, postgresql, redis_url) -> Iterator[Stack]:
-    """The production profile: two Rasa servers sharing conversations in PostgreSQL and
-    locks in Redis, the ministry's store in PostgreSQL, all configured by environment."""
+@pytest.fixture(scope="module", params=["redis", "postgresql"])
+def replicas(request, tmp_path_factory, e2e_index, postgresql, redis_url) -> Iterator[Stack]:
+    """The production profile: two Rasa servers sharing conversations (in Redis, the default,
+    or in PostgreSQL) and locks in Redis, the ministry's store in PostgreSQL, all configured
+    by environment."""
     port, _ = postgresql
-    workdir = tmp_path_factory.mktemp("replicas")
-    for database in ("rasa_conversations", "ministry"):
+    workdir = tmp_path_factory.mktemp(f"replicas-{request.param}")
+    databases = {"rasa_conversations": f"rasa_conversations_{request.param}", "ministry": f"ministry_{request.param}"}
+    for database in databases.values():
         create_database(port, database)
+    redis_base = redis_url.rsplit("/", 1)[0]
+    conversations = {
+        "redis": f"{redis_base}/2",
+        "postgresql": f"postgresql://postgres@127.0.0.1:{port}/{databases['rasa_conversations']}",
+    }
     env = {
         **e2e_index,
-        "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:{port}/rasa_conversations",
-        "LOCK_STORE_URL": redis_url.rsplit("/", 1)[0] + "/1",
-        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{port}/ministry",
+        "TRACKER_STORE_URL": conversations[request.param],
+        "LOCK_STORE_URL": f"{redis_base}/1",
+        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{port}/{databases['ministry']}",
     }
     yield from running(Stack.from_procfile(workdir, env, rasa_servers=2))

@@ -1,4 +1,5 @@
-"""The production profile: two Rasa servers behind the API sharing PostgreSQL and Redis,
+"""The production profile: two Rasa servers behind the API sharing their conversations
+(in Redis, then in PostgreSQL) and locks (Redis), the store in PostgreSQL,
 and what a citizen sees when a process is killed in the middle of a case look-up."""
 import httpx
 import pytest
