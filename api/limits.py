@@ -2,11 +2,13 @@
 
 Rates are counted over a sliding one-minute window (the `limits` package's sliding
 window counter: this minute's count plus the last minute's, weighted by how much of it
-is still in the window), in this process's memory by default. Its moving-window
-strategy keeps every hit and, in memory, hops to a thread for each key of every citizen
-on every request: py-spy put a quarter of the API's CPU there at 20 citizens. Several API replicas share one count when
-RATE_LIMIT_STORAGE_URL names a Redis: a citizen then has one budget whichever
-replica answers.
+is still in the window), in this process's memory by default. Several API replicas
+share one count when RATE_LIMIT_STORAGE_URL names a Redis: a citizen then has one
+budget whichever replica answers.
+
+Not `limits`' moving window: it keeps every hit and, in memory, hops to a thread for
+each key of every citizen on every request (py-spy put a quarter of the API's CPU there
+at 20 citizens).
 """
 
 import logging

@@ -57,7 +57,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from stack.processes import Process, Stack  # noqa: E402
-from stack.services import create_database, free_port, listening_pid, postgresql_server, redis_server  # noqa: E402
+from stack.services import (  # noqa: E402
+    TRACKER_STORES, free_port, listening_pid, postgresql_server, production_environment, redis_server,
+)
 from timing import percentile  # noqa: E402 (bench/, the script's folder)
 from store import DEMO_CASES  # noqa: E402
 
@@ -384,7 +386,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60, help="measured duration of each level (default 60)")
     parser.add_argument("--warmup", type=float, default=15, help="unmeasured seconds before each level (default 15)")
     parser.add_argument("--profile", choices=("production", "embedded"), default="embedded")
-    parser.add_argument("--tracker-store", choices=("redis", "postgresql"), default="redis",
+    parser.add_argument("--tracker-store", choices=TRACKER_STORES, default="redis",
                         help="production profile: where Rasa keeps conversations (default redis)")
     # A Rasa server runs its conversations' CPU work on one event loop, so one server per core.
     parser.add_argument("--rasa-servers", type=int, default=int(os.environ.get("RASA_SERVERS", 2)),
@@ -419,17 +421,7 @@ def main() -> int:
             redis_port, redis_url = services.enter_context(redis_server())
             # Their memory counts in the total: the machine must hold them too.
             trees = {"postgresql": listening_pid(port), "redis": listening_pid(redis_port)}
-            for database in ("rasa_conversations", "ministry"):
-                create_database(port, database)
-            conversations = {
-                "postgresql": f"postgresql://postgres@127.0.0.1:{port}/rasa_conversations",
-                "redis": redis_url.rsplit("/", 1)[0] + "/1",  # beside the locks, in a database of its own
-            }
-            env.update(
-                TRACKER_STORE_URL=conversations[args.tracker_store],
-                LOCK_STORE_URL=redis_url,
-                DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:{port}/ministry",
-            )
+            env.update(production_environment(port, redis_url, args.tracker_store))
         stack = Stack.from_procfile(workdir, env, rasa_servers=args.rasa_servers)
         print(f"Starting {', '.join(stack.processes)} ({args.profile} profile"
               f"{', conversations in ' + args.tracker_store if args.profile == 'production' else ''}; logs in {workdir})",

@@ -86,6 +86,30 @@ def create_database(port: int, name: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+TRACKER_STORES = ("redis", "postgresql")
+
+
+def production_environment(postgresql_port: int, redis_url: str, tracker_store: str = "redis", name: str = "") -> dict[str, str]:
+    """The production profile's environment on servers from `postgresql_server` and `redis_server`:
+    the ministry's store in PostgreSQL, Rasa's locks in Redis (database 1), its conversations in
+    Redis (database 2) or PostgreSQL. Creates the databases it names; ``name`` tells apart two
+    profiles on one cluster."""
+    if tracker_store not in TRACKER_STORES:
+        raise ValueError(f"tracker store {tracker_store!r}: use one of {', '.join(TRACKER_STORES)}")
+    postgresql = f"postgresql://postgres@127.0.0.1:{postgresql_port}"
+    redis = redis_url.rsplit("/", 1)[0]
+    create_database(postgresql_port, f"ministry{name}")
+    environment = {
+        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{postgresql_port}/ministry{name}",
+        "LOCK_STORE_URL": f"{redis}/1",
+        "TRACKER_STORE_URL": f"{redis}/2",
+    }
+    if tracker_store == "postgresql":
+        create_database(postgresql_port, f"rasa_conversations{name}")
+        environment["TRACKER_STORE_URL"] = f"{postgresql}/rasa_conversations{name}"
+    return environment
+
+
 @contextmanager
 def redis_server() -> Iterator[tuple[int, str]]:
     """A throw-away Redis with no persistence; yields (port, redis:// URL)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from stack.processes import Stack, StackFailed
-from stack.services import create_database
+from stack.services import production_environment
 
 
 def running(stack: Stack) -> Iterator[Stack]:
@@ -45,18 +45,5 @@ def replicas(request, tmp_path_factory, e2e_index, postgresql, redis_url) -> Ite
     by environment."""
     port, _ = postgresql
     workdir = tmp_path_factory.mktemp(f"replicas-{request.param}")
-    databases = {"rasa_conversations": f"rasa_conversations_{request.param}", "ministry": f"ministry_{request.param}"}
-    for database in databases.values():
-        create_database(port, database)
-    redis_base = redis_url.rsplit("/", 1)[0]
-    conversations = {
-        "redis": f"{redis_base}/2",
-        "postgresql": f"postgresql://postgres@127.0.0.1:{port}/{databases['rasa_conversations']}",
-    }
-    env = {
-        **e2e_index,
-        "TRACKER_STORE_URL": conversations[request.param],
-        "LOCK_STORE_URL": f"{redis_base}/1",
-        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{port}/{databases['ministry']}",
-    }
+    env = {**e2e_index, **production_environment(port, redis_url, request.param, name=f"_{request.param}")}
     yield from running(Stack.from_procfile(workdir, env, rasa_servers=2))
