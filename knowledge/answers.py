@@ -9,7 +9,8 @@ given: the caller says so and offers a human agent. The default threshold is the
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from knowledge.analysis import analyze, arabic_gloss
 from knowledge.document_store import LabourDocumentStore
 from knowledge.limiters import is_card
 from knowledge.rankers import VERSION_GROUP
-from knowledge.scoring import LinearModel, answer_features, load_scoring
+from knowledge.scoring import SENTENCE_SCORES, LinearModel, answer_features, load_scoring
 
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 600
@@ -37,6 +38,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟;؛])\s+|\n+")
 _LINE_GOES_ON = re.compile(r"(?<![.!?؟:;؛])[ \t]*\n(?![ \t]*(?:[-•*]|\d+\s*[.)\-–]|[\u0621-\u064a]\s*[)\-–]|أولا|ثانيا|ثالثا|رابعا|خامسا)|\n)")
 # A passage this short is shown whole: an article is the unit the law speaks in.
 WHOLE_PASSAGE_CHARS = 600
+# Added to a sentence's similarity when it holds a number and the question asks for a quantity
+# (on the dev sets' replies, the shown text then carried the fact most often).
+QUANTITY_PREFERENCE = 0.1
 
 
 def split_sentences(text: str) -> list[str]:
@@ -89,37 +93,60 @@ def question_stems(question: str) -> set[str]:
     return set(analyze(f"{question} {arabic_gloss(question)}"))
 
 
-def extract_sentences(
-    question: str, content: str, max_sentences: int = MAX_SENTENCES, whole: bool = False, asked: set[str] | None = None
-) -> str:
-    """The sentence of ``content`` sharing most stems with the question (and its Arabic gloss), with what follows.
+@dataclass(frozen=True)
+class Selection:
+    """The sentences shown from a passage, and the best similarity of one of them to the question
+    (0.0 when the passage has no sentence embeddings)."""
 
-    A question that asks for a quantity prefers, among the sentences sharing stems with it,
-    one that holds a number.
+    text: str
+    similarity: float = 0.0
+
+
+def extract_sentences(
+    question: str,
+    content: str,
+    max_sentences: int = MAX_SENTENCES,
+    whole: bool = False,
+    asked: set[str] | None = None,
+    scores: Sequence[float] | None = None,
+) -> Selection:
+    """The sentence of ``content`` closest to the question, with what follows.
+
+    ``scores``: each sentence's embedding similarity to the question, in
+    :func:`split_sentences`' order (:class:`DenseSimilarity`'s ``meta["sentence_scores"]``);
+    it works across languages. Without them, the sentence sharing most stems with the
+    question (and its Arabic gloss) is chosen. A question that asks for a quantity
+    prefers a sentence that holds a number.
 
     A passage of at most ``WHOLE_PASSAGE_CHARS`` is shown whole, and so is any with ``whole``
     (an authored card: a paragraph written to answer its topic). ``asked``: the question's
     :func:`question_stems`, when the caller has them already.
 
-    >>> extract_sentences("How long is maternity leave?", "Intro. " * 90 + "The maternity leave lasts fourteen weeks. Other.")
+    >>> extract_sentences("How long is maternity leave?", "Intro. " * 90 + "The maternity leave lasts fourteen weeks. Other.").text
     'The maternity leave lasts fourteen weeks. Other.'
     """
     sentences = split_sentences(content)
     if not sentences:
-        return _cut(content.strip())
+        return Selection(_cut(content.strip()))
+    if scores is not None and len(scores) != len(sentences):
+        scores = None  # embedded from another version of the text
     if len(content) <= WHOLE_PASSAGE_CHARS or whole:
-        return " ".join(sentences)
-    asked = question_stems(question) if asked is None else asked
-    overlap = [len(asked & set(analyze(s))) for s in sentences]
+        return Selection(" ".join(sentences), max(scores) if scores is not None else 0.0)
     quantity = asks_quantity(question)
-    numbered = [quantity and overlap[i] > 0 and bool(_NUMBER.search(s)) for i, s in enumerate(sentences)]
-    best = max(range(len(sentences)), key=lambda i: (overlap[i] + numbered[i], -i))
-    chosen: list[str] = []
-    for sentence in sentences[best : best + max_sentences]:
-        if chosen and len(" ".join(chosen)) + len(sentence) > MAX_ANSWER_CHARS:
+    if scores is not None:
+        key = [scores[i] + QUANTITY_PREFERENCE * (quantity and bool(_NUMBER.search(s))) for i, s in enumerate(sentences)]
+    else:
+        asked = question_stems(question) if asked is None else asked
+        overlap = [len(asked & set(analyze(s))) for s in sentences]
+        key = [overlap[i] + (quantity and overlap[i] > 0 and bool(_NUMBER.search(s))) for i, s in enumerate(sentences)]
+    best = max(range(len(sentences)), key=lambda i: (key[i], -i))
+    shown: list[int] = []
+    for i in range(best, min(best + max_sentences, len(sentences))):
+        if shown and len(" ".join(sentences[j] for j in shown)) + len(sentences[i]) > MAX_ANSWER_CHARS:
             break
-        chosen.append(sentence)
-    return _cut(" ".join(chosen))
+        shown.append(i)
+    similarity = max(scores[i] for i in shown) if scores is not None else 0.0
+    return Selection(_cut(" ".join(sentences[i] for i in shown)), similarity)
 
 
 def source_of(doc: Document) -> dict[str, Any]:
@@ -135,21 +162,23 @@ def source_of(doc: Document) -> dict[str, Any]:
 
 def confidence_of(
     documents: list[Document], chosen: Document, model: LinearModel, query: str = "", text: str = "", language: str = "",
-    asked: set[str] | None = None,
+    asked: set[str] | None = None, shown_similarity: float = 0.0,
 ) -> tuple[float, dict[str, float]]:
     """The answer model's probability (0..1) that an answer from ``chosen`` is right.
 
     Its inputs (:data:`knowledge.scoring.ANSWER_FEATURES`) are the passage model's
     probability for ``chosen``, its lead over the next passage that is not another version of
-    it (:func:`runner_up`), its dense similarity, what it is, and how the shown ``text`` fits the
-    ``query`` (the share of the question's stems it holds; whether it has a number when the
-    question asks for a quantity), and the citizen's language. On the dev sets this is
+    it (:func:`runner_up`), its dense similarity and its best sentence's, what it is, and how the
+    shown ``text`` fits the ``query`` (the best similarity of its sentences, ``shown_similarity``;
+    the share of the question's stems it holds; whether it has a number when the question asks
+    for a quantity), and the citizen's language. On the dev sets this is
     fitted, with cross-validation, to whether the reply carried the fact asked for
     (``python -m knowledge fit``). Returns the probability and the model's inputs.
     """
     rival = runner_up(documents, chosen)
     features = answer_features(chosen.meta, _probability(chosen), _probability(rival))
     asked = question_stems(query) if asked is None else asked
+    features["shown"] = shown_similarity
     features["overlap"] = len(asked & set(analyze(text))) / len(asked) if asked else 0.0
     if asks_quantity(query):
         features["quantity"] = 1.0 if _NUMBER.search(text) else -1.0
@@ -181,11 +210,13 @@ def runner_up(documents: list[Document], chosen: Document | None = None) -> Docu
 
 @component
 class DenseSimilarity:
-    """Puts ``meta["dense_score"]`` on each passage: its embedding's similarity to the question's.
+    """Puts ``meta["dense_score"]`` on each passage: its embedding's similarity to the question's;
+    and ``meta["sentence_scores"]``: each of its sentences' similarity to the question.
 
     Dense retrieval scores only the passages it ranks high; a passage found by BM25
     alone (a statute reached through the Arabic gloss) gets its similarity here, so
-    that the answer's confidence does not count it as unrelated to the question.
+    that the answer's confidence does not count it as unrelated to the question. The
+    sentences' scores choose what the answer shows (:func:`extract_sentences`).
 
     Usage example:
     ```python
@@ -220,14 +251,21 @@ class DenseSimilarity:
         """
         :param query_vector: the question's embedding (:class:`knowledge.embedders.E5TextEmbedder`'s ``vector``).
         :param documents: passages of the store.
-        :returns: ``{"documents": [...]}``, the same passages, ``meta["dense_score"]`` set where the store has an embedding.
+        :returns: ``{"documents": [...]}``, the same passages, ``meta["dense_score"]`` and
+            ``meta["sentence_scores"]`` (a tuple) set where the store has the embeddings.
         """
-        scores = self.document_store.similarities(query_vector, [d.id for d in documents])
-        return {
-            "documents": [
-                replace(d, meta={**d.meta, "dense_score": scores[d.id]}) if d.id in scores else d for d in documents
-            ]
-        }
+        ids = [d.id for d in documents]
+        scores = self.document_store.similarities(query_vector, ids)
+        sentences = self.document_store.sentence_similarities(query_vector, ids)
+        out = []
+        for d in documents:
+            meta = dict(d.meta)
+            if d.id in scores:
+                meta["dense_score"] = scores[d.id]
+            if d.id in sentences:
+                meta[SENTENCE_SCORES] = tuple(float(x) for x in sentences[d.id])
+            out.append(replace(d, meta=meta))
+        return {"documents": out}
 
 
 @component
@@ -305,8 +343,12 @@ class AnswerExtractor:
                     chosen = doc
                 break
         asked = question_stems(query)  # analysed once for the sentence choice and the confidence
-        text = extract_sentences(query, chosen.content or "", self.max_sentences, whole=is_card(chosen.meta), asked=asked)
-        confidence, features = confidence_of(documents, chosen, self.model, query, text, language, asked)
+        selection = extract_sentences(
+            query, chosen.content or "", self.max_sentences, whole=is_card(chosen.meta), asked=asked,
+            scores=chosen.meta.get(SENTENCE_SCORES),
+        )
+        text = selection.text
+        confidence, features = confidence_of(documents, chosen, self.model, query, text, language, asked, selection.similarity)
         if confidence < threshold:
             return {"answers": [], "confidence": confidence}
         # the reply quotes one passage: it cites that one, not the others it was chosen among

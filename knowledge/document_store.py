@@ -11,6 +11,10 @@
   query pipeline reads (:data:`QUERY_META_FIELDS`): haystack deep-copies every
   component's inputs, and 384 floats, then a statute's full metadata (the texts it
   repeals, file keys, split offsets) were most of the query pipeline's own time.
+- Each passage may carry the embeddings of its sentences (``meta["sentence_vectors"]``,
+  :func:`pack_vectors`, written by :class:`knowledge.embedders.SentenceEmbedder`):
+  :meth:`LabourDocumentStore.sentence_similarities` scores them against a question, so
+  that the answer shows the sentence closest to it, in any language.
 
 Only public methods of ``InMemoryDocumentStore`` are overridden.
 
@@ -28,6 +32,7 @@ assert store.similarities([1.0, 0.0], ["a"]) == {"a": 1.0}
 
 from __future__ import annotations
 
+import base64
 import threading
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,6 +51,26 @@ QUERY_META_FIELDS = (
 )
 
 
+# A passage's sentence embeddings in its meta: float16, base64 (a JSON store holds them compactly).
+SENTENCE_VECTORS = "sentence_vectors"
+
+
+def pack_vectors(vectors: np.ndarray) -> dict[str, Any]:
+    """``vectors`` (rows, dim) as JSON-safe meta: ``{"rows", "dim", "data"}``, float16 in base64.
+
+    >>> unpack_vectors(pack_vectors(np.eye(2, dtype=np.float32))).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    matrix = np.asarray(vectors, dtype=np.float16)
+    return {"rows": int(matrix.shape[0]), "dim": int(matrix.shape[1]), "data": base64.b64encode(matrix.tobytes()).decode("ascii")}
+
+
+def unpack_vectors(packed: dict[str, Any]) -> np.ndarray:
+    """The float32 matrix that :func:`pack_vectors` packed."""
+    matrix = np.frombuffer(base64.b64decode(packed["data"]), dtype=np.float16)
+    return matrix.reshape(int(packed["rows"]), int(packed["dim"])).astype(np.float32)
+
+
 def query_passage(doc: Document) -> Document:
     """``doc`` as unfiltered retrieval returns it: no embedding, only :data:`QUERY_META_FIELDS`."""
     meta = {k: doc.meta[k] for k in QUERY_META_FIELDS if k in doc.meta}
@@ -60,6 +85,7 @@ class _Arrays:
     embedded_rows: np.ndarray  # rows of ``documents`` that have an embedding
     embeddings: np.ndarray  # (len(embedded_rows), dim) float32
     embedding_row: dict[str, int]  # document id -> its row in ``embeddings``
+    sentences: dict[str, np.ndarray]  # document id -> its sentences' embeddings (rows in sentence order)
 
 
 class LabourDocumentStore(InMemoryDocumentStore):
@@ -105,6 +131,7 @@ class LabourDocumentStore(InMemoryDocumentStore):
                 np.asarray(embedded, dtype=np.int64),
                 matrix,
                 embedding_row,
+                {d.id: unpack_vectors(d.meta[SENTENCE_VECTORS]) for d in documents if d.meta.get(SENTENCE_VECTORS)},
             )
             return self._arrays
 
@@ -169,3 +196,10 @@ class LabourDocumentStore(InMemoryDocumentStore):
             return {}
         scores = arrays.embeddings[[r for _, r in rows]] @ np.asarray(query_embedding, dtype=np.float32)
         return {i: float(s) for (i, _), s in zip(rows, scores)}
+
+    def sentence_similarities(self, query_embedding: np.ndarray, document_ids: list[str]) -> dict[str, np.ndarray]:
+        """Dot product of ``query_embedding`` with each sentence of each document, in sentence order
+        (:func:`knowledge.answers.split_sentences`); documents without sentence embeddings are left out."""
+        arrays = self._build_arrays()
+        query = np.asarray(query_embedding, dtype=np.float32)
+        return {i: arrays.sentences[i] @ query for i in document_ids if i in arrays.sentences and len(query)}

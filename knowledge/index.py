@@ -82,7 +82,7 @@ class BuildSummary:
     files_skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
     documents: int = 0  # source documents (cards, texts, statute articles)
     chunks: int = 0  # indexed documents after splitting
-    embedded: int = 0  # embeddings computed (not found in the cache)
+    embedded: int = 0  # embeddings computed (not found in the cache): passages and their sentences
     press_articles: int = 0  # articles found in press reviews
     duplicates_collapsed: int = 0  # reprints of a press article folded into another
     repealed: dict[str, str] = field(default_factory=dict)  # statute doc_id -> why it is repealed
@@ -255,7 +255,7 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
             indexing_inputs(
                 [s.path for s in to_read], [{"doc_id": s.doc_id, "source_key": s.key, "file_path": s.key} for s in to_read]
             ),
-            include_outputs_from={*READERS, "press_splitter", "embedder"},
+            include_outputs_from={*READERS, "press_splitter", "embedder", "sentence_embedder"},
         )
         by_key: dict[str, list[dict]] = {s.key: [] for s in to_read}
         sources_per_key: dict[str, int] = {s.key: 0 for s in to_read}
@@ -270,9 +270,9 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
                     press = press_per_key.setdefault(doc.meta["source_key"], {"articles": 0, "collapsed": 0})
                     press["articles"] += 1 + doc.meta.get("duplicates", 0)
                     press["collapsed"] += doc.meta.get("duplicates", 0)
-        for doc in result["embedder"]["documents"]:
+        for doc in result["sentence_embedder"]["documents"]:
             by_key[doc.meta["source_key"]].append(doc.to_dict(flatten=False))
-        summary.embedded = result["embedder"]["meta"]["embedded"]
+        summary.embedded = result["embedder"]["meta"]["embedded"] + result["sentence_embedder"]["meta"]["embedded"]
         skipped_paths = {item["path"] for item in summary.files_skipped}
         for source in to_read:
             if str(source.path) in skipped_paths:

@@ -52,7 +52,7 @@ from knowledge.answers import AnswerExtractor, DenseSimilarity
 from knowledge.arabic import ArabicRepairer
 from knowledge.converters import CONVERTER_SUFFIXES, ReportingConverter, default_converters
 from knowledge.document_store import LabourDocumentStore
-from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
+from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, SentenceEmbedder
 from knowledge.fusion import WeightedScoreFusion
 from knowledge.language import LanguageTagger
 from knowledge.limiters import CardLimiter, SourceLimiter
@@ -114,6 +114,7 @@ def indexing_config(model: str, query_prefix: str = "", passage_prefix: str = ""
         "embed_max_tokens": EMBED_MAX_TOKENS,
         "embed_meta_fields": EMBED_META_FIELDS,
         "arabic_lexicon": True,
+        "sentence_vectors": True,
     }
 
 
@@ -155,6 +156,12 @@ def build_indexing_pipeline(
             max_tokens=EMBED_MAX_TOKENS,
         ),
     )
+    pipe.add_component(
+        "sentence_embedder",
+        SentenceEmbedder(
+            model=model, cache_dir=cache_dir, progress_bar=progress_bar, passage_prefix=passage_prefix, max_tokens=EMBED_MAX_TOKENS
+        ),
+    )
     pipe.add_component("writer", DocumentWriter(document_store=document_store, policy=DuplicatePolicy.OVERWRITE))
     pipe.connect("text_reader.documents", "press_splitter.documents")
     pipe.connect("press_splitter.documents", "joiner.documents")
@@ -167,7 +174,8 @@ def build_indexing_pipeline(
     pipe.connect("splitter.documents", "language_tagger.documents")
     pipe.connect("language_tagger.documents", "arabic_repair.documents")
     pipe.connect("arabic_repair.documents", "embedder.documents")
-    pipe.connect("embedder.documents", "writer.documents")
+    pipe.connect("embedder.documents", "sentence_embedder.documents")
+    pipe.connect("sentence_embedder.documents", "writer.documents")
     return pipe
 
 

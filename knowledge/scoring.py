@@ -61,6 +61,8 @@ PASSAGE_FEATURES = _PASSAGE_SIGNALS + tuple(
     f"{kind}*{signal}" for kind in _KINDS for signal in _PASSAGE_SIGNALS if signal not in _KINDS
 ) + ("card*same_language",)
 _CROSSED = tuple((name, *name.split("*")) for name in PASSAGE_FEATURES[len(_PASSAGE_SIGNALS):])
+# Where knowledge.answers.DenseSimilarity puts each sentence's similarity to the question.
+SENTENCE_SCORES = "sentence_scores"
 ANSWER_FEATURES = (
     "probability",  # the passage model's probability for the best passage
     "lead",  # its lead over the next passage that is not another version of it
@@ -69,6 +71,8 @@ ANSWER_FEATURES = (
     "gloss",
     "card",
     "same_language",
+    "sentence",  # the best similarity of one of the passage's sentences to the question
+    "shown",  # the best similarity of one of the shown sentences to the question
     "overlap",  # the share of the question's stems (and its gloss's) in the text shown
     "quantity",  # the question asks for a quantity: 1 when the text has a number, -1 when not; else 0
     "citizen_en",  # the citizen writes English (answers are calibrated per language)
@@ -174,4 +178,5 @@ def answer_features(best: dict[str, Any], best_probability: float, runner_up_pro
         "gloss": float(signals.get("gloss", 0.0)),
         "card": float(signals.get("card", 0.0)),
         "same_language": float(signals.get("same_language", 0.0)),
+        "sentence": max(best.get(SENTENCE_SCORES) or (0.0,)),
     }

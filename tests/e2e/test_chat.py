@@ -14,7 +14,7 @@ ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
 # each is answered with a margin over the threshold, not by a hair.
 QUESTIONS = [
     ("en", "How long is the trial period for an executive?", "en"),
-    ("fr", "Quel est l'âge de la retraite ?", "fr"),
+    ("fr", "Quelle est la durée de la période d'essai pour un cadre ?", "fr"),
     ("ar", "ما هي مدة العطلة السنوية المؤدى عنها؟", "ar"),
     ("darija", "شحال من يوم عطلة كياخد الخدام فكل شهر؟", "ar"),
 ]

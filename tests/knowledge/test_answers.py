@@ -1,8 +1,8 @@
 import numpy as np
 from haystack import Document
 
-from knowledge.answers import AnswerExtractor, DenseSimilarity, confidence_of, extract_sentences, runner_up
-from knowledge.document_store import LabourDocumentStore
+from knowledge.answers import AnswerExtractor, DenseSimilarity, Selection, confidence_of, extract_sentences, runner_up
+from knowledge.document_store import LabourDocumentStore, pack_vectors
 from knowledge.scoring import LinearModel
 
 
@@ -12,25 +12,47 @@ def passage(content, score, language, doc_id, ref="", title="T", url="https://ex
 
 def test_extracts_at_most_three_sentences_from_the_matching_one():
     content = "Intro one. Intro two. " * 30 + "Paid annual leave is 1.5 days per month. Next. After. Last."
-    text = extract_sentences("How many days of paid annual leave?", content)
+    text = extract_sentences("How many days of paid annual leave?", content).text
     assert text == "Paid annual leave is 1.5 days per month. Next. After."
 
 
 def test_a_short_article_is_shown_whole_and_pdf_lines_do_not_cut_a_number_from_its_unit():
     article = "Intro.\nLa salariée a droit à un congé de maternité de 14\nsemaines. Autre phrase."
-    assert extract_sentences("Combien de semaines ?", article) == "Intro. La salariée a droit à un congé de maternité de 14 semaines. Autre phrase."
+    assert extract_sentences("Combien de semaines ?", article).text == "Intro. La salariée a droit à un congé de maternité de 14 semaines. Autre phrase."
     long_article = "Préambule sans rapport. " * 30 + "Le congé dure 14\nsemaines. Fin."
-    assert "14 semaines" in extract_sentences("Combien de semaines de congé ?", long_article)
+    assert "14 semaines" in extract_sentences("Combien de semaines de congé ?", long_article).text
 
 
 def test_a_quantity_question_prefers_the_sentence_with_a_number():
     content = "Filler sentence here. " * 30 + "Overtime is paid more. Overtime is paid 25% more by day. End."
-    assert extract_sentences("How much more is overtime paid?", content, max_sentences=1) == "Overtime is paid 25% more by day."
+    assert extract_sentences("How much more is overtime paid?", content, max_sentences=1).text == "Overtime is paid 25% more by day."
 
 
 def test_arabic_sentence_found_for_an_english_question_through_the_gloss():
     content = "تطبق هذه المادة على المقاولات.\n" * 20 + "يحدد مبلغ الحد الأدنى القانوني للأجر في 17,92 درهما.\nمادة أخرى."
-    assert extract_sentences("What is the minimum wage?", content, max_sentences=1).startswith("يحدد مبلغ الحد الأدنى")
+    assert extract_sentences("What is the minimum wage?", content, max_sentences=1).text.startswith("يحدد مبلغ الحد الأدنى")
+
+
+def test_sentence_scores_choose_the_sentence_across_languages():
+    content = "تطبق هذه المادة على المقاولات. " * 20 + "يستفيد الأجير من راحة أسبوعية. تحدد مدة الراحة في أربع وعشرين ساعة. مادة أخرى."
+    sentences = content.count(". ") + 1
+    scores = [0.1] * sentences
+    scores[-2] = 0.8  # the embedding says: the sentence on the rest's length
+    chosen = extract_sentences("How long is the weekly rest?", content, max_sentences=1, scores=scores)
+    assert chosen.text == "تحدد مدة الراحة في أربع وعشرين ساعة." and chosen.similarity == 0.8
+    # scores of another version of the text (another sentence count) are not used
+    assert extract_sentences("How long is the weekly rest?", content, max_sentences=1, scores=[0.9]).similarity == 0.0
+
+
+def test_a_quantity_question_prefers_a_sentence_with_a_number_among_close_scores():
+    content = "Filler sentence here. " * 30 + "Overtime is paid more. Overtime is paid 25% more by day. End."
+    scores = [0.2] * 30 + [0.75, 0.7, 0.1]
+    assert extract_sentences("How much more is overtime paid?", content, max_sentences=1, scores=scores).text == "Overtime is paid 25% more by day."
+    assert extract_sentences("Is overtime paid more?", content, max_sentences=1, scores=scores).text == "Overtime is paid more."
+
+
+def test_a_shown_whole_passage_reports_its_best_sentence():
+    assert extract_sentences("x", "One. Two.", scores=[0.3, 0.6]) == Selection("One. Two.", 0.6)
 
 
 def test_answer_cites_and_prefers_a_nearly_as_good_same_language_passage():
@@ -64,10 +86,12 @@ def test_confidence_is_the_answer_models_probability_over_the_passage_signals():
     sure = passage("A.", 0.95, "en", "a")
     sure.meta["signals"] = {"probability": 0.95, "card": 1.0, "same_language": 1.0}
     sure.meta["dense_score"] = 0.9
-    confidence, features = confidence_of([sure], sure, MODEL, "How many weeks of maternity leave?", "A.")
+    sure.meta["sentence_scores"] = (0.5, 0.8)
+    confidence, features = confidence_of([sure], sure, MODEL, "How many weeks of maternity leave?", "A.", shown_similarity=0.5)
     assert features == {
         "probability": 0.95, "lead": 0.95, "similarity": 0.9, "question": 0.0, "gloss": 0.0, "card": 1.0,
-        "same_language": 1.0, "overlap": 0.0, "quantity": -1.0, "citizen_en": 0.0, "citizen_fr": 0.0,
+        "same_language": 1.0, "sentence": 0.8, "shown": 0.5, "overlap": 0.0, "quantity": -1.0, "citizen_en": 0.0,
+        "citizen_fr": 0.0,
     }
     assert confidence == round(MODEL.predict(features), 4) > 0.9
     answer = AnswerExtractor(min_confidence=0.0, model=MODEL).run(query="x", documents=[sure])["answers"][0]
@@ -104,7 +128,10 @@ def test_dense_similarity_scores_every_passage_the_store_embedded():
     store = LabourDocumentStore(shared=False)
     store.write_documents(
         [
-            Document(id="near", content="a", embedding=[0.6, 0.8]),
+            Document(
+                id="near", content="a. b.", embedding=[0.6, 0.8],
+                meta={"sentence_vectors": pack_vectors(np.array([[0.0, 1.0], [1.0, 0.0]]))},
+            ),
             Document(id="far", content="b", embedding=[0.0, 1.0]),
             Document(id="bare", content="c"),
         ]
@@ -114,6 +141,8 @@ def test_dense_similarity_scores_every_passage_the_store_embedded():
     out = DenseSimilarity(store).run(query_vector=np.array([1.0, 0.0], dtype=np.float32), documents=found)["documents"]
     assert [d.id for d in out] == ["far", "near", "bare"]
     assert [round(d.meta.get("dense_score", -1), 4) for d in out] == [0.0, 0.6, -1]
+    # each sentence of a passage whose sentences the store embedded
+    assert out[1].meta["sentence_scores"] == (0.0, 1.0) and "sentence_scores" not in out[0].meta
     assert out[1].meta["doc_id"] == "near" and "dense_score" not in found[1].meta  # inputs untouched
     restored = DenseSimilarity.from_dict(DenseSimilarity(store).to_dict())
     assert isinstance(restored.document_store, LabourDocumentStore)

@@ -4,7 +4,7 @@ from haystack import Document
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
-from knowledge.document_store import LabourDocumentStore
+from knowledge.document_store import LabourDocumentStore, pack_vectors
 
 TEXTS = [
     "Paid annual leave is one and a half days per month of work.",
@@ -72,3 +72,20 @@ def test_unfiltered_retrieval_returns_the_meta_the_query_pipeline_reads():
         assert hit.meta == {k: meta[k] for k in ("doc_id", "ref", "title", "language")} and hit.embedding is None
     assert store.embedding_retrieval([1.0, 0.0], top_k=1, return_embedding=True)[0].meta == meta
     assert store.filter_documents()[0].meta == meta  # the store keeps everything
+
+
+def test_sentence_vectors_survive_the_disk_and_score_each_sentence(tmp_path):
+    store = LabourDocumentStore(shared=False)
+    sentences = np.array([[0.6, 0.8], [1.0, 0.0]], dtype=np.float32)
+    store.write_documents(
+        [
+            Document(id="a", content="One. Two.", embedding=[1.0, 0.0], meta={"sentence_vectors": pack_vectors(sentences)}),
+            Document(id="b", content="Bare.", embedding=[0.0, 1.0]),
+        ]
+    )
+    store.save_to_disk(str(tmp_path / "store.json"))
+    loaded = LabourDocumentStore.load_from_disk(str(tmp_path / "store.json"))
+    scores = loaded.sentence_similarities(np.array([1.0, 0.0]), ["b", "a", "missing"])
+    assert list(scores) == ["a"] and np.allclose(scores["a"], [0.6, 1.0], atol=1e-3)
+    # retrieval hands out passages without them: haystack deep-copies what components pass on
+    assert "sentence_vectors" not in loaded.embedding_retrieval([1.0, 0.0], top_k=1)[0].meta

@@ -112,6 +112,7 @@ def test_changed_and_corrupt_files(tmp_path, embedding_cache, counting_model):
     docs = kb.document_store.filter_documents({"field": "meta.doc_id", "operator": "==", "value": "tiny-statute"})
     assert [d.content for d in docs] == ["الحد الأدنى للأجر"]  # repaired before indexing
     assert docs[0].meta["ref"] == "3" and docs[0].meta["language"] == "ar"
+    assert docs[0].meta["sentence_vectors"]["rows"] == 1
 
     # change one file: only that one is read again; the corrupt one is retried and still skipped
     (src / "note.txt").write_text("The labour delegation is open from Monday to Thursday.", encoding="utf-8")
@@ -119,7 +120,8 @@ def test_changed_and_corrupt_files(tmp_path, embedding_cache, counting_model):
     calls = counting_model.passages
     second = build_index(settings, progress=False)
     assert second.files_read == 2  # note.txt and broken.json
-    assert second.embedded == 1 and counting_model.passages == calls + 1
+    # its one passage and that passage's one sentence (the answer picks sentences by their embeddings)
+    assert second.embedded == 2 and counting_model.passages == calls + 2
     assert len(second.files_skipped) == 1
     assert not is_stale(settings)
 

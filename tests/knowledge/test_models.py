@@ -4,8 +4,8 @@ import pytest
 from haystack import Document
 
 import knowledge.embedders as embedders
-from knowledge.document_store import LabourDocumentStore
-from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder
+from knowledge.document_store import LabourDocumentStore, unpack_vectors
+from knowledge.embedders import E5DocumentEmbedder, E5TextEmbedder, SentenceEmbedder
 from knowledge.embedding_models import SentenceTransformersModel, default_prefixes, resolve_prefixes
 from knowledge.pipelines import build_query_pipeline
 
@@ -35,6 +35,27 @@ def test_transformers_embedder_embeds_normalised_vectors_and_caches(encoder_dir,
     assert not np.allclose(vecs[0], vecs[1])
     again = E5DocumentEmbedder(model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="")
     assert again.run(documents=docs)["meta"] == {"model": str(encoder_dir), "embedded": 0, "cached": 2}
+
+
+def test_sentence_embedder_embeds_each_sentence_through_the_passage_cache(encoder_dir, tmp_path):
+    passages = [
+        Document(content="Paid annual leave. It is 18 days.", embedding=[1.0], meta={"doc_id": "a"}),
+        Document(content="", meta={"doc_id": "empty"}),
+    ]
+    embedder = SentenceEmbedder(model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="")
+    out = embedder.run(documents=passages)
+    assert out["meta"] == {"sentences": 2, "embedded": 2}
+    with_sentences, empty = out["documents"]
+    vectors = unpack_vectors(with_sentences.meta["sentence_vectors"])
+    assert vectors.shape == (2, 16) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-2)
+    # a sentence is embedded as the passage embedder embeds that text alone (float16 kept)
+    alone = E5DocumentEmbedder(model=str(encoder_dir), cache_dir=None, progress_bar=False, passage_prefix="", meta_fields_to_embed=[])
+    first = np.asarray(alone.run(documents=[Document(content="Paid annual leave.")])["documents"][0].embedding)
+    assert np.allclose(vectors[0], first, atol=1e-2)
+    assert with_sentences.embedding == [1.0] and with_sentences.meta["doc_id"] == "a"
+    assert "sentence_vectors" not in empty.meta and "sentence_vectors" not in passages[0].meta
+    again = SentenceEmbedder.from_dict(embedder.to_dict())
+    assert again.run(documents=passages[:1])["meta"] == {"sentences": 2, "embedded": 0}
 
 
 def test_prefixes_change_the_vectors_and_the_cache_key(encoder_dir, tmp_path):
