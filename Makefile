@@ -92,7 +92,7 @@ run: setup model index
 	@echo "==> Starting $(RASA_SERVERS) rasa ($(RASA_URLS)), actions (:$(ACTIONS_PORT)) and api (http://127.0.0.1:$(API_PORT))"
 	exec $(VENV)/bin/honcho start --procfile Procfile --concurrency rasa=$(RASA_SERVERS)
 
-test-bot: setup model
+test-bot: setup model test-deps
 	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain --data bot/data
 	$(RASA_VENV)/bin/rasa test core --stories bot/tests --model $(MODEL) --out var/rasa-test-results \
 		--fail-on-prediction-errors
@@ -100,7 +100,7 @@ test-bot: setup model
 	$(RASA_VENV)/bin/rasa test nlu --nlu bot/data/nlu --config config.yml --domain bot/domain \
 		--cross-validation --folds $(NLU_FOLDS) --out var/rasa-nlu-results --no-plot
 	$(RASA_VENV)/bin/python scripts/intent_f1_floor.py var/rasa-nlu-results/intent_report.json
-	$(RASA_VENV)/bin/python -m pytest tests/bot
+	E2E_REQUIRED=1 $(RASA_VENV)/bin/python -m pytest tests/bot
 
 # Debian packages the tests drive for real: Chromium for the web page (never a
 # downloaded browser), PostgreSQL and Redis for the production profile, espeak-ng

@@ -336,8 +336,9 @@ CATEGORIES = [
     ("tracker and events", ("rasa/shared/core/trackers.py", "rasa/shared/core/events.py")),
     ("REST channel, Sanic, JSON, logging", ("rasa/core/channels/", "sanic/", "json/", "logging/")),
 ]
-# A sample whose innermost frame is the event loop's wait is idle, though py-spy counts it.
-IDLE = ("serve (sanic/server/runners.py", "select (selectors.py")
+# A sample whose innermost frame is the event loop's wait, or a pool thread's wait for work, is
+# idle, though py-spy counts it.
+IDLE = ("serve (sanic/server/runners.py", "select (selectors.py", "_worker (concurrent/futures/thread.py")
 
 
 def profile_rasa(pids: list[int], seconds: float, workdir: Path) -> list[subprocess.Popen]:

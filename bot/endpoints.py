@@ -8,7 +8,8 @@
   (fine for one server; lost when it stops). ``redis://[:password@]host:6379/0`` or
   ``postgresql://user:password@host:5432/rasa`` when several servers share them,
   ``sqlite:///path/rasa.db`` for a single machine. Redis costs a Rasa turn the least CPU
-  (one read and one write of the conversation; ``bench/load.py --tracker-store``), and
+  (one read and one write of the conversation, :mod:`bot.tracker_store`;
+  ``bench/load.py --tracker-store``), and
   PostgreSQL keeps every event as a row to query later.
 - ``LOCK_STORE_URL``: conversation locks. Unset: in memory (one server only).
   ``redis://[:password@]host:6379/1`` when several Rasa servers share the trackers,
@@ -44,7 +45,8 @@ def tracker_store(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     dialect = parts.scheme.split("+", 1)[0]
     if dialect in REDIS_SCHEMES:
-        return redis_store(url, "TRACKER_STORE_URL")
+        # Rasa's Redis store, saving a conversation it holds whole without reading it back
+        return {**redis_store(url, "TRACKER_STORE_URL"), "type": "bot.tracker_store.ConversationStore"}
     if dialect == "sqlite":
         database = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not database:

@@ -40,7 +40,8 @@ def test_a_redis_url_keeps_conversations_in_redis_beside_the_locks():
         "TRACKER_STORE_URL": "rediss://:s%40cret@cache.internal:6380/1", "LOCK_STORE_URL": "redis://cache.internal/0",
     })
     assert endpoints["tracker_store"] == {
-        "type": "redis", "url": "cache.internal", "port": 6380, "db": 1, "password": "s@cret", "use_ssl": True,
+        "type": "bot.tracker_store.ConversationStore", "url": "cache.internal", "port": 6380, "db": 1,
+        "password": "s@cret", "use_ssl": True,
     }
     assert endpoints["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6379, "db": 0}
 
@@ -95,14 +96,16 @@ def test_rasa_builds_its_stores_from_the_written_file(tmp_path, monkeypatch):
 
 
 def test_rasa_builds_a_redis_tracker_store_from_the_written_file(tmp_path, monkeypatch):
-    from rasa.core.tracker_store import RedisTrackerStore, TrackerStore
+    from rasa.core.tracker_store import TrackerStore
     from rasa.utils.endpoints import read_endpoint_config
+
+    from bot.tracker_store import ConversationStore
 
     target = tmp_path / "endpoints.yml"
     monkeypatch.setenv("TRACKER_STORE_URL", "redis://:pw@127.0.0.1:6399/1")
     monkeypatch.delenv("LOCK_STORE_URL", raising=False)
     assert main([str(target)]) == 0
     tracker_store = TrackerStore.create(read_endpoint_config(str(target), "tracker_store"))
-    assert isinstance(tracker_store, RedisTrackerStore)  # redis-py connects lazily
+    assert isinstance(tracker_store, ConversationStore)  # redis-py connects lazily
     assert tracker_store.red.connection_pool.connection_kwargs["db"] == 1
     assert tracker_store.red.connection_pool.connection_kwargs["password"] == "pw"
