@@ -39,13 +39,10 @@ class ConversationStore(RedisTrackerStore):
     ```
     """
 
-    async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        stored = self.red.get(self.key_prefix + sender_id)
-        if stored is None:
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        tracker = await self.retrieve_full_tracker(sender_id)
+        if tracker is None:
             return None
-        tracker = self.deserialise_tracker(sender_id, stored)
-        if fetch_all_sessions:
-            return tracker
         sessions = get_trackers_for_conversation_sessions(tracker)
         last = sessions[-1] if len(sessions) > 1 else tracker  # as Rasa's own store
         if self.max_event_history is None:

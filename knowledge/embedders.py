@@ -131,7 +131,10 @@ class E5DocumentEmbedder:
 
     def texts_to_embed(self, documents: list[Document]) -> list[str]:
         """What the model is given for each document: the meta fields and content, cut to ``max_tokens``."""
-        texts = [text_to_embed(d, self.meta_fields_to_embed, self.embedding_separator) for d in documents]
+        return self.cut([text_to_embed(d, self.meta_fields_to_embed, self.embedding_separator) for d in documents])
+
+    def cut(self, texts: list[str]) -> list[str]:
+        """``texts`` cut to their first words that fit in ``max_tokens`` (whole when it is ``None``)."""
         if self.max_tokens is None:
             return texts
         self.warm_up()
@@ -139,14 +142,16 @@ class E5DocumentEmbedder:
 
     def vectors(self, texts: list[str], unit: str = "passage") -> tuple[list[np.ndarray], int]:
         """The embeddings of ``texts`` as passages, from the cache where it has them; and how many
-        the model computed. A progress bar (of ``unit``) shows the model's work."""
+        texts the model computed (a text repeated in ``texts``, such as a sentence in two
+        overlapping passages, is computed once). A progress bar (of ``unit``) shows the model's work."""
         cache_key = cache_model_key(self.model, self._passage_prefix)
         vectors: list[np.ndarray | None] = (
             self._cache.get_many(cache_key, texts) if self._cache else [None] * len(texts)
         )
-        missing = [i for i, v in enumerate(vectors) if v is None]
+        missing = list(dict.fromkeys(t for t, v in zip(texts, vectors) if v is None))
         if missing:
             self.warm_up()
+            computed: dict[str, np.ndarray] = {}
             bar = None
             if self.progress_bar:
                 from tqdm.auto import tqdm
@@ -154,19 +159,18 @@ class E5DocumentEmbedder:
                 bar = tqdm(total=len(missing), desc="Embedding", unit=unit)
             try:
                 for start in range(0, len(missing), self.batch_size):
-                    idx = missing[start : start + self.batch_size]
-                    batch = [texts[i] for i in idx]
+                    batch = missing[start : start + self.batch_size]
                     embedded = np.asarray(self._model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
                     self.embedded_count += len(batch)
                     if self._cache:
                         self._cache.put_many(cache_key, batch, embedded)
-                    for i, vec in zip(idx, embedded):
-                        vectors[i] = vec
+                    computed.update(zip(batch, embedded))
                     if bar:
                         bar.update(len(batch))
             finally:
                 if bar:
                     bar.close()
+            vectors = [computed[t] if v is None else v for t, v in zip(texts, vectors)]
         return vectors, len(missing)  # type: ignore[return-value]
 
     @component.output_types(documents=list[Document], meta=dict[str, Any])
@@ -248,8 +252,7 @@ class SentenceEmbedder:
         """
         sentences = [split_sentences(d.content or "") for d in documents]
         flat = [s for group in sentences for s in group]
-        texts = [Document(content=s) for s in flat]
-        vectors, embedded = self.embedder.vectors(self.embedder.texts_to_embed(texts), unit="sentence")
+        vectors, embedded = self.embedder.vectors(self.embedder.cut(flat), unit="sentence")
         out, start = [], 0
         for doc, group in zip(documents, sentences):
             meta = dict(doc.meta)

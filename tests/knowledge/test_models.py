@@ -58,6 +58,15 @@ def test_sentence_embedder_embeds_each_sentence_through_the_passage_cache(encode
     assert again.run(documents=passages[:1])["meta"] == {"sentences": 2, "embedded": 0}
 
 
+def test_a_sentence_in_two_overlapping_passages_is_embedded_once(encoder_dir):
+    passages = [Document(content="Leave is 18 days. It is paid."), Document(content="It is paid. Ask the employer.")]
+    embedder = SentenceEmbedder(model=str(encoder_dir), cache_dir=None, progress_bar=False, passage_prefix="")
+    out = embedder.run(documents=passages)
+    assert out["meta"] == {"sentences": 4, "embedded": 3}
+    first, second = (unpack_vectors(d.meta["sentence_vectors"]) for d in out["documents"])
+    assert np.array_equal(first[1], second[0])
+
+
 def test_prefixes_change_the_vectors_and_the_cache_key(encoder_dir, tmp_path):
     doc = [Document(content="paid annual leave")]
     plain = E5DocumentEmbedder(model=str(encoder_dir), cache_dir=str(tmp_path), progress_bar=False, passage_prefix="")
