@@ -280,7 +280,8 @@ def query_inputs(query: str, top_k: int = 5, language: str = "", fusion: str = "
         "gloss_retriever": {"top_k": candidates},
         "embedding_retriever": {"top_k": candidates},
         # the learnt fusion weighs a passage in the citizen's language
-        "joiner": {"top_k": candidates, **({"language": language} if fusion == "weighted" else {})},
+        # every fused candidate: a current version of a text may rank low (CurrencyRanker moves it up)
+        "joiner": {"top_k": None, **({"language": language} if fusion == "weighted" else {})},
         "card_limiter": {"language": language},
         # the answer's confidence compares the best passage with the next: never fewer than two
         "currency_ranker": {"top_k": max(top_k, ANSWER_MIN_PASSAGES)},

@@ -20,6 +20,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 
 from knowledge.analysis import analyze
+from knowledge.limiters import is_card
 
 # Meta field CurrencyRanker sets on passages that are versions of one provision: the same value for all of them.
 VERSION_GROUP = "version_group"
@@ -72,13 +73,39 @@ def _signature(doc: Document) -> frozenset[str]:
     return _content_signature(doc.content or "")
 
 
+# What a statute's title says besides its subject: its number, its date, and the repeal mark.
+_TITLE_NOISE = frozenset(
+    analyze(
+        "رقم صادر في بتاريخ نسخ يناير فبراير مارس أبريل ماي يونيو يوليو غشت شتنبر أكتوبر نونبر دجنبر ديسمبر "
+        "محرم صفر ربيع الأول الآخر جمادى الأولى الآخرة رجب شعبان رمضان شوال القعدة الحجة"
+    )
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _title_signature(title: str) -> frozenset[str]:
+    return frozenset(t for t in analyze(title) if not t.isdigit()) - _TITLE_NOISE
+
+
+def same_subject(a: Document, b: Document, overlap: float = 0.8) -> bool:
+    """Whether two passages come from texts of one kind on one subject: the words of the shorter
+    title (number and date left out) are at least ``overlap`` in the other. Successive SMIG
+    decrees are titled alike, while their articles share a third of their words or less."""
+    if a.meta.get("statute_kind") != b.meta.get("statute_kind"):
+        return False
+    x, y = _title_signature(str(a.meta.get("title") or "")), _title_signature(str(b.meta.get("title") or ""))
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= overlap
+
+
 @component
 class CurrencyRanker:
     """Among passages that are versions of the same provision, the current one ranks first.
 
-    Two passages are versions of each other when their words (numbers left out)
-    overlap by at least ``similarity`` (Jaccard) and they come from different
-    texts. Within such a group the positions the group holds are given, in
+    Two passages are versions of each other when they come from different texts (an
+    authored card is never a version) and
+    their words (numbers left out) overlap by at least ``similarity`` (Jaccard), or by
+    at least ``related_similarity`` when the two texts are of one kind on one subject
+    (:func:`same_subject`: the 2019 and 2025 SMIG decrees). Within such a group the positions the group holds are given, in
     order, to: the version whose content names a year the question asks about,
     in-force texts, then the most recent (meta ``year``/``date`` when the
     ingestion gives them, else the latest year in the content or title).
@@ -96,13 +123,17 @@ class CurrencyRanker:
     ```
     """
 
-    def __init__(self, similarity: float = 0.6) -> None:
-        """:param similarity: word-overlap (Jaccard) from which two passages are versions of one provision."""
+    def __init__(self, similarity: float = 0.6, related_similarity: float = 0.3) -> None:
+        """
+        :param similarity: word-overlap (Jaccard) from which two passages are versions of one provision.
+        :param related_similarity: the same, for passages of texts on one subject (:func:`same_subject`).
+        """
         self.similarity = similarity
+        self.related_similarity = related_similarity
 
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
-        return default_to_dict(self, similarity=self.similarity)
+        return default_to_dict(self, similarity=self.similarity, related_similarity=self.related_similarity)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CurrencyRanker":
@@ -123,11 +154,16 @@ class CurrencyRanker:
         signatures = [_signature(d) for d in documents]
         group_of = list(range(len(documents)))
         for i in range(len(documents)):
+            if is_card(documents[i].meta):
+                continue  # a card restates its article; it is no version of it
             for j in range(i):
-                if group_of[j] != j or documents[i].meta.get("doc_id") == documents[j].meta.get("doc_id"):
+                if group_of[j] != j or documents[i].meta.get("doc_id") == documents[j].meta.get("doc_id") or is_card(documents[j].meta):
                     continue
                 a, b = signatures[i], signatures[j]
-                if a and b and len(a & b) / len(a | b) >= self.similarity:
+                overlap = len(a & b) / len(a | b) if a and b else 0.0
+                if overlap >= self.similarity or (
+                    overlap >= self.related_similarity and same_subject(documents[i], documents[j])
+                ):
                     group_of[i] = j
                     break
 

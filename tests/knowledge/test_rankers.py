@@ -1,6 +1,6 @@
 from haystack import Document
 
-from knowledge.rankers import CurrencyRanker, effective_years, in_force, text_year
+from knowledge.rankers import CurrencyRanker, effective_years, in_force, same_subject, text_year
 
 OLD = "ابتداء من فاتح سبتمبر 2023، يحدد في 16,29 درهما مبلغ الحد الأدنى القانوني للأجر عن ساعة الشغل في النشاطات غير الفلاحية."
 MID = "ابتداء من فاتح يناير 2025، يحدد في 17,10 درهما مبلغ الحد الأدنى القانوني للأجر عن ساعة الشغل في النشاطات غير الفلاحية."
@@ -43,4 +43,35 @@ def test_year_comes_from_meta_then_title_and_content():
 
 
 def test_round_trip():
-    assert CurrencyRanker.from_dict(CurrencyRanker(similarity=0.7).to_dict()).similarity == 0.7
+    ranker = CurrencyRanker.from_dict(CurrencyRanker(similarity=0.7, related_similarity=0.4).to_dict())
+    assert (ranker.similarity, ranker.related_similarity) == (0.7, 0.4)
+
+
+# Two SMIG decrees seven years apart: renamed sectors and amounts in words leave their articles
+# sharing about a third of their words, under the 0.6 that makes versions of any two passages.
+DECREE_2019 = "ابتداء من فاتح يوليو 2020 يحدد في أربعة عشر درهما وإحدى وثمانين سنتيما مبلغ الحد الأدنى القانوني للأجر الممنوح عن ساعة الشغل للأجراء في قطاعات الصناعة والتجارة والمهن الحرة."
+DECREE_2025 = "ابتداء من فاتح يناير 2026 يحدد في سبعة عشر درهما واثنين وتسعين سنتيما مبلغ الحد الأدنى القانوني للأجر المؤدى للأجراء عن ساعة الشغل في النشاطات غير الفلاحية."
+TITLE_2019 = "مرسوم رقم 2.19.424 صادر في 22 من شوال 1440 (26 يونيو 2019) بتحديد مبالغ الحد الأدنى القانوني للأجر في الصناعة والتجارة والمهن الحرة والفلاحة"
+TITLE_2025 = "مرسوم رقم 2.25.983 صادر في 8 رجب 1447 (29 ديسمبر 2025) بتحديد مبلغ الحد الأدنى القانوني للأجر في النشاطات الفلاحية وغير الفلاحية"
+
+
+def decree(content, doc_id, title, year, kind="مرسوم"):
+    return doc(content, doc_id, title=title, year=year, statute_kind=kind)
+
+
+def test_texts_on_one_subject_are_versions_at_a_lower_overlap():
+    old, new = decree(DECREE_2019, "d2019", TITLE_2019, 2019), decree(DECREE_2025, "d2025", TITLE_2025, 2025)
+    assert same_subject(old, new)
+    ranked = CurrencyRanker().run(query="What is the minimum wage?", documents=[old, doc(OTHER, "rest"), new])["documents"]
+    assert [d.meta["doc_id"] for d in ranked] == ["d2025", "rest", "d2019"]
+    # the same articles under titles of two subjects, or of two kinds of text, stay apart
+    unrelated = decree(DECREE_2025, "d2025", "مرسوم بتحديد أعضاء مجلس المفاوضة الجماعية وكيفية تعيينهم", 2025)
+    order = CurrencyRanker().run(query="smig", documents=[old, unrelated])["documents"]
+    assert [d.meta["doc_id"] for d in order] == ["d2019", "d2025"] and "version_group" not in order[0].meta
+    assert not same_subject(old, decree(DECREE_2025, "d2025", TITLE_2025, 2025, kind="قرار"))
+
+
+def test_a_card_is_never_a_version_of_the_article_it_restates():
+    card = Document(content=NEW, meta={"doc_id": "cards/ar/smig", "ref": "1"})
+    ranked = CurrencyRanker().run(query="smig", documents=[card, doc(NEW, "d2026", year=2026)])["documents"]
+    assert ranked[0].meta["doc_id"] == "cards/ar/smig" and "version_group" not in ranked[0].meta
