@@ -19,7 +19,7 @@ import numpy as np
 from haystack import Document, component, default_from_dict, default_to_dict
 
 from knowledge.document_store import LabourDocumentStore
-from knowledge.scoring import LinearModel, load_scoring, passage_features
+from knowledge.scoring import LinearModel, Signals, load_scoring, passage_features
 
 
 def min_max(scores: dict[str, float]) -> dict[str, float]:
@@ -132,7 +132,7 @@ class WeightedScoreFusion:
             ranked = ranked[:top_k]
         return {
             "documents": [
-                replace(candidates[d], score=fused[d], meta={**candidates[d].meta, "signals": {**signals[d], "probability": fused[d]}})
+                replace(candidates[d], score=fused[d], meta={**candidates[d].meta, "signals": Signals(signals[d], probability=fused[d])})
                 for d in ranked
             ]
         }

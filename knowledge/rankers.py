@@ -153,10 +153,12 @@ class CurrencyRanker:
         asked_years = set(_years(query))
         signatures = [_signature(d) for d in documents]
         group_of = list(range(len(documents)))
+        # a group is led by its best-placed version, and one led past top_k changes none of the kept places
+        leaders = len(documents) if top_k is None else top_k
         for i in range(len(documents)):
             if is_card(documents[i].meta):
                 continue  # a card restates its article; it is no version of it
-            for j in range(i):
+            for j in range(min(i, leaders)):
                 if group_of[j] != j or documents[i].meta.get("doc_id") == documents[j].meta.get("doc_id") or is_card(documents[j].meta):
                     continue
                 a, b = signatures[i], signatures[j]

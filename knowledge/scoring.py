@@ -80,6 +80,17 @@ ANSWER_FEATURES = (
 )
 
 
+class Signals(dict):
+    """A candidate's :data:`PASSAGE_FEATURES` and probability, in its ``meta["signals"]``.
+
+    Written once by the fusion and only read after, so the copy haystack's pipeline makes of
+    every component's inputs shares it instead of copying a hundred candidates' dicts three times.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Signals":
+        return self
+
+
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
 

@@ -85,3 +85,16 @@ def test_the_model_is_serialised_and_defaults_to_the_fitted_one():
     fusion = WeightedScoreFusion.from_dict(WeightedScoreFusion(_store(), model=MODEL).to_dict())
     assert fusion.model == MODEL
     assert WeightedScoreFusion(_store()).model == load_scoring().passage
+
+
+def test_the_pipeline_copy_of_the_candidates_shares_their_signals():
+    from haystack.core.pipeline.utils import _deepcopy_with_exceptions
+
+    lists = dict(
+        question_documents=[_hit("press", 4.0)], gloss_documents=[], dense_documents=[],
+        query_vector=np.array([0.0, 1.0], dtype=np.float32),
+    )
+    doc = WeightedScoreFusion(_store(), model=MODEL).run(**lists)["documents"][0]
+    copied = _deepcopy_with_exceptions([doc])[0]  # what haystack hands the next component
+    assert copied is not doc and copied.meta["signals"] is doc.meta["signals"]
+    assert copied.meta["signals"]["probability"] == doc.score

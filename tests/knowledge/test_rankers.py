@@ -75,3 +75,9 @@ def test_a_card_is_never_a_version_of_the_article_it_restates():
     card = Document(content=NEW, meta={"doc_id": "cards/ar/smig", "ref": "1"})
     ranked = CurrencyRanker().run(query="smig", documents=[card, doc(NEW, "d2026", year=2026)])["documents"]
     assert ranked[0].meta["doc_id"] == "cards/ar/smig" and "version_group" not in ranked[0].meta
+
+
+def test_a_version_below_top_k_still_takes_its_group_s_place():
+    docs = [doc(OLD, "d2023"), doc(OTHER, "rest"), doc(MID, "d2025a"), doc(NEW, "d2026")]
+    ranked = CurrencyRanker().run(query="minimum wage", documents=docs, top_k=2)["documents"]
+    assert [d.meta["doc_id"] for d in ranked] == ["d2026", "rest"]
