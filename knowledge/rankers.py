@@ -21,6 +21,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 
 from knowledge.analysis import analyze
 from knowledge.limiters import is_card
+from knowledge.scoring import Signals
 
 # Meta field CurrencyRanker sets on passages that are versions of one provision: the same value for all of them.
 VERSION_GROUP = "version_group"
@@ -185,5 +186,11 @@ class CurrencyRanker:
                 for position, doc in zip(positions, members):
                     # the position keeps its score, so the list stays ordered by score
                     meta = {**doc.meta, VERSION_GROUP: documents[leader].id}
+                    held, signals = documents[position].meta.get("signals"), doc.meta.get("signals")
+                    if signals and held and held.get("probability", 0.0) > signals.get("probability", 0.0):
+                        # the current version answers with the evidence the group's place was won by:
+                        # its own words may match the question less (the 2019 decree's "minimum wage"
+                        # wording, where the 2025 one names "non-agricultural activities")
+                        meta["signals"] = Signals(signals, probability=held["probability"])
                     ranked[position] = replace(doc, score=documents[position].score, meta=meta)
         return {"documents": ranked[:top_k] if top_k is not None else ranked}

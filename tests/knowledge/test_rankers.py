@@ -81,3 +81,15 @@ def test_a_version_below_top_k_still_takes_its_group_s_place():
     docs = [doc(OLD, "d2023"), doc(OTHER, "rest"), doc(MID, "d2025a"), doc(NEW, "d2026")]
     ranked = CurrencyRanker().run(query="minimum wage", documents=docs, top_k=2)["documents"]
     assert [d.meta["doc_id"] for d in ranked] == ["d2026", "rest"]
+
+
+def test_the_version_that_takes_a_place_answers_with_that_place_s_probability():
+    from knowledge.scoring import Signals
+
+    old = Document(content=OLD, score=0.9, meta={"doc_id": "d2023", "status": "in_force", "signals": Signals(probability=0.9)})
+    new = Document(content=NEW, score=0.2, meta={"doc_id": "d2026", "status": "in_force", "signals": Signals(probability=0.2)})
+    first, second = CurrencyRanker().run(query="smig", documents=[old, new])["documents"]
+    assert (first.meta["doc_id"], first.score, first.meta["signals"]["probability"]) == ("d2026", 0.9, 0.9)
+    # the older version keeps its own evidence, and the original candidate is untouched
+    assert (second.meta["doc_id"], second.meta["signals"]["probability"]) == ("d2023", 0.9)
+    assert new.meta["signals"]["probability"] == 0.2
