@@ -35,9 +35,10 @@ Usage::
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -141,6 +142,23 @@ def _lock(scope: str, failures: list[dt.datetime], policy: LockPolicy, now: dt.d
     return Lock(scope, max(ends)) if ends else None
 
 
+def _serialise(session: Session, keys: AttemptKeys) -> None:
+    """On PostgreSQL, hold each key's advisory lock until the attempt is committed.
+
+    Ids come from a sequence in the order rows are inserted, not committed: without the lock,
+    a guess could count the failures before its id while an earlier id is still uncommitted,
+    and parallel guesses would get one check more than the limit. SQLite writes one at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    locks = sorted(
+        int.from_bytes(hashlib.blake2b(f"{scope}:{key}".encode(), digest_size=8).digest(), "big", signed=True)
+        for scope, key in keys.by_scope()
+    )  # one order for every transaction, so two never wait on each other
+    for lock in locks:
+        session.execute(select(func.pg_advisory_xact_lock(lock)))
+
+
 def begin_attempt(
     engine: Engine, keys: AttemptKeys, policy: LockPolicy, now: dt.datetime | None = None
 ) -> int | Lock:
@@ -154,6 +172,7 @@ def begin_attempt(
         sender_key=keys.sender, client_key=keys.client, case_key=keys.case, succeeded=False, at=now
     )
     with Session(engine) as session:
+        _serialise(session, keys)
         session.add(attempt)
         session.commit()  # seen by every look-up that counts from now on, on any replica
         attempt_id = attempt.id
