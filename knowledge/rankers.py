@@ -103,14 +103,14 @@ class CurrencyRanker:
     """Among passages that are versions of the same provision, the current one ranks first.
 
     Two passages are versions of each other when they come from different texts (an
-    authored card is never a version) and
-    their words (numbers left out) overlap by at least ``similarity`` (Jaccard), or by
-    at least ``related_similarity`` when the two texts are of one kind on one subject
-    (:func:`same_subject`: the 2019 and 2025 SMIG decrees). Within such a group the positions the group holds are given, in
-    order, to: the version whose content names a year the question asks about,
+    authored card is never a version) and their words (numbers left out) overlap by at
+    least ``similarity`` (Jaccard), or by at least ``related_similarity`` when the two
+    texts are of one kind on one subject (:func:`same_subject`: the 2019 and 2025 SMIG
+    decrees). Within such a group the positions the group holds are given, in order, to: the version whose content names a year the question asks about,
     in-force texts, then the most recent (meta ``year``/``date`` when the
     ingestion gives them, else the latest year in the content or title).
-    Passages outside any group keep their position.
+    Passages outside any group keep their position. A version placed above its own
+    fused probability takes the place's (``meta["signals"]``), which the answer model reads.
 
     Usage example:
     ```python
@@ -156,11 +156,12 @@ class CurrencyRanker:
         group_of = list(range(len(documents)))
         # a group is led by its best-placed version, and one led past top_k changes none of the kept places
         leaders = len(documents) if top_k is None else top_k
+        cards = [is_card(d.meta) for d in documents]  # a card restates its article; it is no version of it
         for i in range(len(documents)):
-            if is_card(documents[i].meta):
-                continue  # a card restates its article; it is no version of it
+            if cards[i]:
+                continue
             for j in range(min(i, leaders)):
-                if group_of[j] != j or documents[i].meta.get("doc_id") == documents[j].meta.get("doc_id") or is_card(documents[j].meta):
+                if group_of[j] != j or cards[j] or documents[i].meta.get("doc_id") == documents[j].meta.get("doc_id"):
                     continue
                 a, b = signatures[i], signatures[j]
                 overlap = len(a & b) / len(a | b) if a and b else 0.0
