@@ -54,6 +54,56 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(joined) if len(s.strip()) > 1]
 
 
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where :func:`split_sentences`' sentences lie in ``text`` (start, end), line breaks inside a
+    sentence left where they are."""
+    goes_on = {m.end() - 1 for m in _LINE_GOES_ON.finditer(text)}
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if not (m.group() == "\n" and m.start() in goes_on)]
+    spans = zip(starts, [*starts[1:], len(text)])
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _word_spans(text: str, start: int, end: int, length: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut every ``length`` words (a sentence too long for one passage)."""
+    words = [m.start() + start for m in re.finditer(r"\S+", text[start:end])]
+    return [(words[i], words[i + length] if i + length < len(words) else end) for i in range(0, len(words), length)]
+
+
+def sentence_chunks(text: str, length: int, overlap: int = 0, threshold: int = 0) -> list[str]:
+    """``text`` in passages of at most ``length`` words that begin and end with a sentence (a
+    sentence longer than that is cut by words). Each passage after the first repeats the last
+    sentences of the one before, up to ``overlap`` words; a last passage with fewer than
+    ``threshold`` words of its own joins the one before. A passage cut mid-sentence would be
+    embedded, found and shown from half a sentence.
+
+    >>> sentence_chunks("One two three. Four five six. Seven eight.", length=6, overlap=3)
+    ['One two three. Four five six.', 'Four five six. Seven eight.']
+    """
+    spans: list[tuple[int, int]] = []
+    for a, b in _sentence_spans(text or ""):
+        spans += _word_spans(text, a, b, length) if len(text[a:b].split()) > length else [(a, b)]
+    words = [len(text[a:b].split()) for a, b in spans]
+    if sum(words) <= length:
+        return [text] if spans else []
+    chunks: list[list[int]] = []  # [first sentence, end sentence, first sentence of its own]
+    first = own = 0
+    while first < len(spans):
+        end, count = first, 0
+        while end < len(spans) and (end == first or count + words[end] <= length):
+            count, end = count + words[end], end + 1
+        chunks.append([first, end, own])
+        if end == len(spans):
+            break
+        first, carried = end, 0
+        while first - 1 > chunks[-1][0] and carried + words[first - 1] <= overlap:
+            first, carried = first - 1, carried + words[first - 1]
+        own = end
+    if len(chunks) > 1 and sum(words[chunks[-1][2] : chunks[-1][1]]) < threshold:
+        last = chunks.pop()
+        chunks[-1][1] = last[1]
+    return [text[spans[i][0] : spans[j - 1][1]].strip() for i, j, _ in chunks]
+
+
 # Questions that ask for a quantity (an amount, a duration, an age, a date, a count): their
 # answer is a sentence with a number, in digits or in words.
 _QUANTITY_QUESTION = re.compile(

@@ -86,6 +86,28 @@ class _Arrays:
     embeddings: np.ndarray  # (len(embedded_rows), dim) float32
     embedding_row: dict[str, int]  # document id -> its row in ``embeddings``
     sentences: dict[str, np.ndarray]  # document id -> its sentences' embeddings (rows in sentence order)
+    sentence_matrix: np.ndarray  # every embedded document's sentences, stacked (float32)
+    sentence_owner: np.ndarray  # the row in ``embeddings`` of each row of ``sentence_matrix``
+    # the last query's scores: retrieval, fusion and the answer's similarity score the same query
+    last: tuple[bytes, np.ndarray, np.ndarray] = (b"", np.zeros(0), np.zeros(0))
+
+    def scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each embedded passage's similarity to ``query`` (its embedding reads only the first
+        words), and its closest sentence's (the passage's own where it has no sentence vectors)."""
+        key, passages, sentences = self.last
+        if key != query.tobytes():
+            passages = self.embeddings @ query
+            sentences = np.full_like(passages, -np.inf)
+            if len(self.sentence_owner):
+                np.maximum.at(sentences, self.sentence_owner, self.sentence_matrix @ query)
+            sentences = np.where(np.isinf(sentences), passages, sentences)
+            self.last = (query.tobytes(), passages, sentences)
+        return passages, sentences
+        scores = self.embeddings @ query
+        if len(self.sentence_owner):
+            np.maximum.at(scores, self.sentence_owner, self.sentence_matrix @ query)
+        self.last = (query.tobytes(), scores)
+        return scores
 
 
 class LabourDocumentStore(InMemoryDocumentStore):
@@ -124,6 +146,8 @@ class LabourDocumentStore(InMemoryDocumentStore):
                 else np.zeros((0, 0), dtype=np.float32)
             )
             embedding_row = {documents[i].id: row for row, i in enumerate(embedded)}
+            sentences = {d.id: unpack_vectors(d.meta[SENTENCE_VECTORS]) for d in documents if d.meta.get(SENTENCE_VECTORS)}
+            stacked = [(embedding_row[i], v) for i, v in sentences.items() if i in embedding_row and len(v)]
             self._arrays = _Arrays(
                 documents,
                 [query_passage(d) for d in documents],
@@ -131,7 +155,9 @@ class LabourDocumentStore(InMemoryDocumentStore):
                 np.asarray(embedded, dtype=np.int64),
                 matrix,
                 embedding_row,
-                {d.id: unpack_vectors(d.meta[SENTENCE_VECTORS]) for d in documents if d.meta.get(SENTENCE_VECTORS)},
+                sentences,
+                np.concatenate([v for _, v in stacked]).astype(np.float32) if stacked else np.zeros((0, 0), dtype=np.float32),
+                np.concatenate([np.full(len(v), row, dtype=np.int64) for row, v in stacked]) if stacked else np.zeros(0, dtype=np.int64),
             )
             return self._arrays
 
@@ -178,24 +204,28 @@ class LabourDocumentStore(InMemoryDocumentStore):
         arrays = self._build_arrays()
         if not len(arrays.embedded_rows):
             return []
-        scores = arrays.embeddings @ np.asarray(query_embedding, dtype=np.float32)
+        # a passage is found by its embedding or by one of its sentences
+        scores = np.maximum(*arrays.scores(np.asarray(query_embedding, dtype=np.float32)))
         keep = self.return_embedding if return_embedding is None else return_embedding
         return [
             self._scored(arrays, int(arrays.embedded_rows[i]), float(scores[i]), bool(keep))
             for i in self._top(scores, top_k)
         ]
 
-    def similarities(self, query_embedding: list[float] | np.ndarray, document_ids: list[str]) -> dict[str, float]:
-        """Dot product of ``query_embedding`` with each stored document's embedding (ids without one are left out).
+    def similarities(
+        self, query_embedding: list[float] | np.ndarray, document_ids: list[str], sentences: bool = False
+    ) -> dict[str, float]:
+        """Dot product of ``query_embedding`` with each stored document's embedding (ids without one are left out),
+        or with its closest sentence's (``sentences``).
 
-        The score dense retrieval would give them, also for passages it did not rank high.
+        What dense retrieval reads, also for passages it did not rank high.
         """
         arrays = self._build_arrays()
         rows = [(i, arrays.embedding_row[i]) for i in document_ids if i in arrays.embedding_row]
         if not rows or not len(query_embedding):
             return {}
-        scores = arrays.embeddings[[r for _, r in rows]] @ np.asarray(query_embedding, dtype=np.float32)
-        return {i: float(s) for (i, _), s in zip(rows, scores)}
+        scores = arrays.scores(np.asarray(query_embedding, dtype=np.float32))[int(sentences)]
+        return {i: float(scores[r]) for i, r in rows}
 
     def sentence_similarities(self, query_embedding: np.ndarray, document_ids: list[str]) -> dict[str, np.ndarray]:
         """Dot product of ``query_embedding`` with each sentence of each document, in sentence order

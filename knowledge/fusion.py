@@ -110,6 +110,7 @@ class WeightedScoreFusion:
         question = min_max({d.id: d.score or 0.0 for d in question_documents})
         gloss = min_max({d.id: d.score or 0.0 for d in gloss_documents})
         similarity = self.document_store.similarities(query_vector, list(candidates))
+        sentence = self.document_store.similarities(query_vector, list(candidates), sentences=True)
         dense = min_max(similarity)
         question_rank = {d.id: i for i, d in enumerate(question_documents)}
         gloss_rank = {d.id: i for i, d in enumerate(gloss_documents)}
@@ -122,7 +123,7 @@ class WeightedScoreFusion:
                 dense=dense.get(doc_id, 0.0), similarity=similarity.get(doc_id, 0.0),
                 meta=doc.meta, language=language,
                 ranks=(question_rank.get(doc_id), gloss_rank.get(doc_id), dense_rank.get(doc_id, len(dense_rank))),
-                best_similarity=best,
+                best_similarity=best, sentence=sentence.get(doc_id),
             )
             for doc_id, doc in candidates.items()
         }

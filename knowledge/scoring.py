@@ -49,6 +49,7 @@ _PASSAGE_SIGNALS = (
     "dense",  # dense similarity, min-max scaled over the candidates
     "dense_rank",  # 1 / (1 + rank) among the candidates by dense similarity
     "similarity",  # dense similarity itself (e5 cosine)
+    "sentence",  # the similarity of its closest sentence (a passage's embedding reads its first words)
     "similarity_gap",  # how far below the most similar candidate
     "card",  # an authored card
     "same_language",  # written in the citizen's language
@@ -153,7 +154,7 @@ def load_scoring(path: Path = SCORING_FILE) -> Scoring:
 def passage_features(
     question: float, gloss: float, in_question: bool, in_gloss: bool, dense: float, similarity: float,
     meta: dict[str, Any], language: str, ranks: tuple[int | None, int | None, int] = (None, None, 0),
-    best_similarity: float = 0.0,
+    best_similarity: float = 0.0, sentence: float | None = None,
 ) -> dict[str, float]:
     """The passage model's inputs for one candidate (see :data:`PASSAGE_FEATURES`); ``ranks``: its
     places (from 0) in the question's and the gloss's BM25 lists (None: absent) and by similarity."""
@@ -168,6 +169,7 @@ def passage_features(
         "dense": dense,
         "dense_rank": 1.0 / (1 + dense_rank),
         "similarity": similarity,
+        "sentence": similarity if sentence is None else sentence,
         "similarity_gap": best_similarity - similarity,
         "card": float(is_card(meta)),
         "same_language": float(bool(language) and meta.get("language") == language),

@@ -1,7 +1,15 @@
 import numpy as np
 from haystack import Document
 
-from knowledge.answers import AnswerExtractor, DenseSimilarity, Selection, confidence_of, extract_sentences, runner_up
+from knowledge.answers import (
+    AnswerExtractor,
+    DenseSimilarity,
+    Selection,
+    confidence_of,
+    extract_sentences,
+    runner_up,
+    sentence_chunks,
+)
 from knowledge.document_store import LabourDocumentStore, pack_vectors
 from knowledge.scoring import LinearModel
 
@@ -146,3 +154,24 @@ def test_dense_similarity_scores_every_passage_the_store_embedded():
     assert out[1].meta["doc_id"] == "near" and "dense_score" not in found[1].meta  # inputs untouched
     restored = DenseSimilarity.from_dict(DenseSimilarity(store).to_dict())
     assert isinstance(restored.document_store, LabourDocumentStore)
+
+
+def test_long_texts_are_cut_between_sentences_with_the_last_ones_repeated():
+    text = " ".join(f"Sentence {i} has five words." for i in range(1, 13))  # 12 sentences, 60 words
+    chunks = sentence_chunks(text, length=20, overlap=5)
+    assert chunks[0] == "Sentence 1 has five words. Sentence 2 has five words. Sentence 3 has five words. Sentence 4 has five words."
+    assert all(c.startswith("Sentence ") and c.endswith("words.") for c in chunks)
+    assert all(len(c.split()) <= 20 for c in chunks)
+    # each chunk repeats the previous one's last sentence (5 words fit the overlap)
+    assert all(a.split(". ")[-1] in b.split(". ")[0] + "." for a, b in zip(chunks, chunks[1:]))
+    assert chunks[-1].endswith("Sentence 12 has five words.")
+    # a short text is one passage, and a tail of fewer than `threshold` own words joins the one before
+    assert sentence_chunks("Short. Text.", length=20) == ["Short. Text."]
+    assert len(sentence_chunks(text, length=55, threshold=10)) == 1
+
+
+def test_a_pdf_line_break_inside_a_sentence_is_no_place_to_cut_and_a_long_sentence_is_cut_by_words():
+    text = "Le salaire est de 14\nsemaines. " + "mot " * 30 + "fin."
+    chunks = sentence_chunks(text, length=10)
+    assert chunks[0] == "Le salaire est de 14\nsemaines."
+    assert all(len(c.split()) <= 10 for c in chunks) and chunks[-1].endswith("fin.")

@@ -89,3 +89,22 @@ def test_sentence_vectors_survive_the_disk_and_score_each_sentence(tmp_path):
     assert list(scores) == ["a"] and np.allclose(scores["a"], [0.6, 1.0], atol=1e-3)
     # retrieval hands out passages without them: haystack deep-copies what components pass on
     assert "sentence_vectors" not in loaded.embedding_retrieval([1.0, 0.0], top_k=1)[0].meta
+
+
+def test_a_passage_is_found_by_its_closest_sentence_and_both_similarities_are_read():
+    store = LabourDocumentStore(shared=False)
+    # "a" embeds its first words away from the question; its second sentence is the question's
+    sentences = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    store.write_documents(
+        [
+            Document(id="a", content="Intro. Answer.", embedding=[0.0, 1.0], meta={"sentence_vectors": pack_vectors(sentences)}),
+            Document(id="b", content="Close.", embedding=[0.8, 0.6]),
+        ]
+    )
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    assert [d.id for d in store.embedding_retrieval(query, top_k=2)] == ["a", "b"]
+    assert store.similarities(query, ["a", "b"]) == pytest.approx({"a": 0.0, "b": 0.8})
+    # without sentence vectors a passage's closest sentence is the passage itself
+    assert store.similarities(query, ["a", "b"], sentences=True) == pytest.approx({"a": 1.0, "b": 0.8}, abs=1e-3)
+    # another question is not answered from the last one's scores
+    assert store.similarities(np.array([0.0, 1.0], dtype=np.float32), ["a"], sentences=True) == pytest.approx({"a": 1.0}, abs=1e-3)
