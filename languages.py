@@ -130,6 +130,7 @@ DARIJA_WORDS = frozenset(
     dyal dyali dyalek dyalk dyalo dyalha dyalna dial diali dialk dialo dialna
     wach wash kifach kifash kifch kidayr kidayra chno chnou chnu chnowa achno ashno
     ach 3lach 3lash lach lash fach fash imta emta mnin fin
+    fou9ach fo9ach fu9ach foqach fouqach wa9tach wqtach weqtach
     ch7al chhal shhal ch7el sh7al b7al bhal
     mzyan mezyan mzian mziana zwin zwina bzaf bzzaf bezaf chwiya chwia shwiya
     daba ghadi ghan ghadin kayn kayna kaynin kain kaina makaynch makainch
@@ -190,6 +191,8 @@ STRONG_DARIJA_WORDS = DARIJA_WORDS - WEAK_DARIJA_WORDS - DARIJA_COURTESY_WORDS
 
 # Darija negation wraps the verb in ma-...-ch: makaynch, mabghitch, "ma bghach".
 DARIJA_NEGATION_RE = re.compile(r"^ma[a-z0-9]{2,}(?:ch|sh)$")
+# City names of that shape, in French and English text as much as in Darija.
+NOT_NEGATIONS = frozenset({"marrakech", "marrakesh"})
 DARIJA_NEGATED_VERB_RE = re.compile(r"^[a-z0-9]{2,}(?:ch|sh)$")
 # Verb shapes no French or English word has: the present prefix ka- (kankhdem,
 # kaykhlles, katdom), a consonant cluster before the negation -tch (fhmtch), and
@@ -577,7 +580,7 @@ def _is_darija_content_word(word: str, codes: frozenset = frozenset()) -> bool:
     return (
         word in STRONG_DARIJA_WORDS
         or (_is_arabizi_token(word) and word not in DARIJA_COURTESY_WORDS and word not in codes)
-        or bool(DARIJA_NEGATION_RE.match(word))
+        or (bool(DARIJA_NEGATION_RE.match(word)) and word not in NOT_NEGATIONS)
         or _is_darija_verb(word)
     )
 

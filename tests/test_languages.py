@@ -272,6 +272,10 @@ def test_switch_requests_can_be_read_for_the_language_they_are_written_in(text, 
         ("My 4th contract in 5 years", "en"),
         ("Hours 7 days a week 9am - 11pm", "en"),
         ("The CANet3 network uses the 3rd link", "en"),
+        # a city whose name has the shape of a Darija negation (ma-...-ch)
+        ("Je cherche un emploi de serveur à Marrakech pour la 2eme saison", "fr"),
+        ("je travaille a marrakech depuis 3 ans, c'est combien le smig ?", "fr"),
+        ("Is there a labour inspection office in Marrakesh near the medina?", "en"),
     ],
 )
 def test_ordinals_units_and_codes_are_not_darija(text, language):
@@ -306,6 +310,9 @@ def test_a_code_or_a_number_alone_is_not_darija(text):
         "CH7AL SMIG DABA",  # typed in capitals
         "2ana 5dam f l9t3 lfla7i",  # 2 = hamza, 5 = kh, vowel-less l9t3
         "y3tik saha",
+        "l'inspection du travail f agadir fou9ach kat7el?",  # "when" carries a message of French nouns
+        "fou9ach l'inspection du travail de rabat?",
+        "ma bghawch y3tiwni l'attestation de travail f marrakech",
     ],
 )
 def test_arabizi_with_digits_is_still_darija(text):
