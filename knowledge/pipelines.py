@@ -75,7 +75,7 @@ READERS = tuple(dict.fromkeys(READER_BY_SUFFIX.values()))
 # texts and a few very long articles are cut.
 SPLIT_BY = "sentences"
 SPLIT_LENGTH = 200
-SPLIT_OVERLAP = 30
+SPLIT_OVERLAP = 100
 SPLIT_THRESHOLD = 20
 
 
