@@ -103,11 +103,6 @@ class _Arrays:
             sentences = np.where(np.isinf(sentences), passages, sentences)
             self.last = (query.tobytes(), passages, sentences)
         return passages, sentences
-        scores = self.embeddings @ query
-        if len(self.sentence_owner):
-            np.maximum.at(scores, self.sentence_owner, self.sentence_matrix @ query)
-        self.last = (query.tobytes(), scores)
-        return scores
 
 
 class LabourDocumentStore(InMemoryDocumentStore):
