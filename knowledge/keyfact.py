@@ -132,9 +132,22 @@ def quantities(text: str) -> list[tuple[str, tuple[str, str, str, str]]]:
         if i + used < len(words):
             unit = _unit_of(words[i + used])
             if unit is not None:
+                cents = _centimes(words, i + used + 1) if unit is _UNITS["درهم"] else None
+                if cents is not None:  # سبعة عشر درهما واثنان وتسعون سنتيما: 17,92
+                    number, used = f"{number},{cents[0]:02d}", used + 1 + cents[1]
                 found.append((number, unit))
         i += used
     return found
+
+
+def _centimes(words: list[str], start: int) -> tuple[int, int] | None:
+    """``و`` and a number of centimes in words at ``words[start]``: (centimes, words used)."""
+    if start >= len(words) or not words[start].startswith("و"):
+        return None
+    parsed = _word_number([words[start].removeprefix("و"), *words[start + 1 :]], 0)
+    if parsed is None or parsed[0] >= 100 or start + parsed[1] >= len(words):
+        return None
+    return (parsed[0], parsed[1] + 1) if words[start + parsed[1]].startswith("سنتيم") else None
 
 
 def key_fact(text: str, language: str, question: str = "") -> str | None:

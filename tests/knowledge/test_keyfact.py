@@ -13,6 +13,10 @@ from knowledge.keyfact import key_fact, quantities
         ("حددت مدة الشغل في 2288 ساعة في السنة", "en", "", "2288 hours"),
         ("يوم ونصف يوم شغل فعلي عن كل شهر من الخدمة", "en", "how many days a month?", "1.5 days"),
         ("مائتان وخمسون درهما", "en", "", "250 dirhams"),
+        # an amount in words with its centimes, as the wage decrees write it
+        ("يحدد في ثلاثة عشر درهما وخمسة وأربعون سنتيما عن الساعة", "en", "", "13,45 dirhams"),
+        ("يحدد في ثمانية دراهم وخمس سنتيمات", "fr", "", "8,05 dirhams"),
+        ("ثلاثون درهما وثلاثة أيام", "en", "", "30 dirhams"),
         # the unit the question asks for wins over the first one
         ("بعد ستة أشهر من الشغل يستحق الأجير 18 يوما", "en", "how many days?", "18 days"),
     ],
