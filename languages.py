@@ -576,11 +576,15 @@ def _is_darija_verb(word: str) -> bool:
     )
 
 
+def _is_negation(word: str) -> bool:
+    return bool(DARIJA_NEGATION_RE.match(word)) and word not in NOT_NEGATIONS
+
+
 def _is_darija_content_word(word: str, codes: frozenset = frozenset()) -> bool:
     return (
         word in STRONG_DARIJA_WORDS
         or (_is_arabizi_token(word) and word not in DARIJA_COURTESY_WORDS and word not in codes)
-        or (bool(DARIJA_NEGATION_RE.match(word)) and word not in NOT_NEGATIONS)
+        or _is_negation(word)
         or _is_darija_verb(word)
     )
 
@@ -589,7 +593,7 @@ def _is_shape_only(word: str) -> bool:
     """A Darija content word known by its digits alone, not by the lexicon or a verb shape."""
     return (
         word not in STRONG_DARIJA_WORDS
-        and not DARIJA_NEGATION_RE.match(word)
+        and not _is_negation(word)
         and not _is_darija_verb(word)
     )
 

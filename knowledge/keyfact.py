@@ -132,7 +132,7 @@ def quantities(text: str) -> list[tuple[str, tuple[str, str, str, str]]]:
         if i + used < len(words):
             unit = _unit_of(words[i + used])
             if unit is not None:
-                cents = _centimes(words, i + used + 1) if unit is _UNITS["درهم"] else None
+                cents = _centimes(words, i + used + 1) if unit[0] == "dirham" else None
                 if cents is not None:  # سبعة عشر درهما واثنان وتسعون سنتيما: 17,92
                     number, used = f"{number},{cents[0]:02d}", used + 1 + cents[1]
                 found.append((number, unit))
