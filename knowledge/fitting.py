@@ -13,10 +13,11 @@ The labels come from the dev sets only (never the held-out ones):
    authored card that holds every fact. A logistic regression is fitted to them;
    cross-validation by question (all forms of a question in one fold) gives the hit@1 and
    hit@5 it would reach on questions it did not see, beside dense retrieval alone.
-2. **Answers.** With that model in the pipeline, each question is answered (no threshold),
-   and the answer gets a row of :data:`knowledge.scoring.ANSWER_FEATURES`, labelled 1 when the
-   reply carries every fact (the answer-level set), or when it quotes an expected passage (the
-   retrieval set), 0 for off-topic questions. A second logistic regression is fitted; its
+2. **Answers.** Each question is answered (no threshold) by a passage model fitted on the
+   folds that do not hold it, as a citizen's new question is, and the answer gets a row of
+   :data:`knowledge.scoring.ANSWER_FEATURES`, labelled 1 when the reply carries every fact
+   (the answer-level set), or when it quotes an expected passage (the retrieval set), 0 for
+   off-topic questions. A second logistic regression is fitted; its
    cross-validated probabilities give the curve of coverage against wrong answers, and the
    threshold is the lowest one whose wrong answers stay at most ``MAX_WRONG`` of all questions.
 
@@ -134,6 +135,17 @@ def _out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> 
     return scores
 
 
+def _fold_models(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> dict[str, LinearModel]:
+    """For each question group, the passage model fitted on the folds that do not hold it."""
+    from sklearn.model_selection import GroupKFold
+
+    models: dict[str, LinearModel] = {}
+    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+        model = _model(_logistic(c).fit(x[train], y[train]), PASSAGE_FEATURES)
+        models.update({str(group): model for group in set(groups[test])})
+    return models
+
+
 def _hits(rows: list[tuple[int, int, float]], k: int) -> float:
     """Share of questions with a positive among their ``k`` best-scored rows (query index, label, score)."""
     by_query: dict[int, list[tuple[float, int]]] = {}
@@ -207,10 +219,13 @@ def fit(progress: bool = True) -> Scoring:
     }
     passage = _model(_logistic(passage_c).fit(x, y), PASSAGE_FEATURES)
 
-    # 2. answers, with that passage model in the pipeline
-    kb.pipeline.get_component("joiner").model = passage
+    # 2. answers, each question ranked by a passage model fitted without its fold: the answer
+    # model then learns how far to trust the passage model on questions it has not seen
+    fold_models = _fold_models(x, y, g, passage_c)
+    joiner = kb.pipeline.get_component("joiner")
     answer_rows, answer_labels, answer_groups = [], [], []
     for question in tqdm(questions, desc="answers", disable=not progress):
+        joiner.model = fold_models.get(question.group, passage)
         data = query_inputs(question.text, top_k=5, language=question.language)
         data["answer_extractor"]["min_confidence"] = 0.0
         answers = kb.pipeline.run(data)["answer_extractor"]["answers"]

@@ -1,7 +1,8 @@
 """The fit of the passage and answer models: labels, the coverage curve and the threshold."""
 import numpy as np
 
-from knowledge.fitting import Question, choose_threshold, coverage_curve, dev_questions, passage_label
+from knowledge.fitting import FOLDS, Question, _fold_models, choose_threshold, coverage_curve, dev_questions, passage_label
+from knowledge.scoring import PASSAGE_FEATURES
 
 
 def test_a_statute_passage_answers_when_it_is_the_expected_article():
@@ -35,6 +36,22 @@ def test_the_threshold_is_the_lowest_that_keeps_wrong_answers_within_the_limit()
     assert at[0.5]["wrong"] == 0.125
     assert choose_threshold(curve, max_wrong=0.0) == 0.61  # the first step above the wrong answer at 0.6
     assert choose_threshold(curve, max_wrong=0.2) < 0.5
+
+
+def test_each_question_is_ranked_for_the_answer_fit_by_a_passage_model_that_never_saw_it():
+    # one signal per question group, set only on its own rows, which it predicts perfectly:
+    # a model that saw the group weighs its signal; a model fitted without it cannot
+    groups = np.repeat([f"q{i}" for i in range(FOLDS)], 20)
+    x = np.zeros((len(groups), len(PASSAGE_FEATURES)))
+    y = np.tile([1, 0], len(groups) // 2)
+    for i in range(FOLDS):
+        x[groups == f"q{i}", i] = y[groups == f"q{i}"]
+    models = _fold_models(x, y, groups, c=1.0)
+    assert set(models) == {f"q{i}" for i in range(FOLDS)}
+    for i in range(FOLDS):
+        weights = models[f"q{i}"].weights
+        assert weights[PASSAGE_FEATURES[i]] == 0.0
+        assert all(weights[PASSAGE_FEATURES[j]] > 1.0 for j in range(FOLDS) if j != i)
 
 
 def test_the_fit_reads_only_dev_sets():
