@@ -126,24 +126,24 @@ def _model(fitted, names: tuple[str, ...]) -> LinearModel:
     return LinearModel(weights={n: round(float(w), 5) for n, w in zip(names, fitted.coef_[0])}, bias=round(float(fitted.intercept_[0]), 5))
 
 
-def _out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
+def _fold_fits(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> list[tuple[np.ndarray, Any]]:
+    """For each fold (grouped by question): its rows, and the regression fitted on the other folds."""
     from sklearn.model_selection import GroupKFold
 
-    scores = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        scores[test] = _logistic(c).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    return [(test, _logistic(c).fit(x[train], y[train])) for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups)]
+
+
+def _out_of_fold(x: np.ndarray, fits: list[tuple[np.ndarray, Any]]) -> np.ndarray:
+    """Each row's probability from the regression fitted without its fold."""
+    scores = np.zeros(len(x))
+    for test, fitted in fits:
+        scores[test] = fitted.predict_proba(x[test])[:, 1]
     return scores
 
 
-def _fold_models(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> dict[str, LinearModel]:
+def _fold_models(groups: np.ndarray, fits: list[tuple[np.ndarray, Any]]) -> dict[str, LinearModel]:
     """For each question group, the passage model fitted on the folds that do not hold it."""
-    from sklearn.model_selection import GroupKFold
-
-    models: dict[str, LinearModel] = {}
-    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        model = _model(_logistic(c).fit(x[train], y[train]), PASSAGE_FEATURES)
-        models.update({str(group): model for group in set(groups[test])})
-    return models
+    return {str(group): _model(fitted, PASSAGE_FEATURES) for test, fitted in fits for group in set(groups[test])}
 
 
 def _hits(rows: list[tuple[int, int, float]], k: int) -> float:
@@ -203,7 +203,8 @@ def fit(progress: bool = True) -> Scoring:
             queries.append(number)
     x, y, g = _matrix(passage_rows, PASSAGE_FEATURES), np.array(labels), np.array(groups)
     # the strength whose cross-validated ranking puts an answering passage first most often
-    folds = {c: _out_of_fold(x, y, g, c) for c in REGULARISATION}
+    fits = {c: _fold_fits(x, y, g, c) for c in REGULARISATION}
+    folds = {c: _out_of_fold(x, fits[c]) for c in REGULARISATION}
     passage_c = max(REGULARISATION, key=lambda c: (_hits(list(zip(queries, labels, folds[c])), 1), c == 1.0))
     out_of_fold = folds[passage_c]
     dense = x[:, PASSAGE_FEATURES.index("similarity")]
@@ -221,7 +222,7 @@ def fit(progress: bool = True) -> Scoring:
 
     # 2. answers, each question ranked by a passage model fitted without its fold: the answer
     # model then learns how far to trust the passage model on questions it has not seen
-    fold_models = _fold_models(x, y, g, passage_c)
+    fold_models = _fold_models(g, fits[passage_c])
     joiner = kb.pipeline.get_component("joiner")
     answer_rows, answer_labels, answer_groups = [], [], []
     for question in tqdm(questions, desc="answers", disable=not progress):
@@ -239,7 +240,7 @@ def fit(progress: bool = True) -> Scoring:
         answer_groups.append(question.group)
     ax, ay, ag = _matrix(answer_rows, ANSWER_FEATURES), np.array(answer_labels), np.array(answer_groups)
     # the strength that answers most questions right within MAX_WRONG wrong answers
-    curves = {c: coverage_curve(_out_of_fold(ax, ay, ag, c), ay) for c in REGULARISATION}
+    curves = {c: coverage_curve(_out_of_fold(ax, _fold_fits(ax, ay, ag, c)), ay) for c in REGULARISATION}
 
     def right_at_threshold(c: float) -> float:
         return next(p["right"] for p in curves[c] if p["threshold"] == choose_threshold(curves[c]))

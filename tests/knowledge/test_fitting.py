@@ -1,7 +1,7 @@
 """The fit of the passage and answer models: labels, the coverage curve and the threshold."""
 import numpy as np
 
-from knowledge.fitting import FOLDS, Question, _fold_models, choose_threshold, coverage_curve, dev_questions, passage_label
+from knowledge.fitting import FOLDS, Question, _fold_fits, _fold_models, choose_threshold, coverage_curve, dev_questions, passage_label
 from knowledge.scoring import PASSAGE_FEATURES
 
 
@@ -46,7 +46,7 @@ def test_each_question_is_ranked_for_the_answer_fit_by_a_passage_model_that_neve
     y = np.tile([1, 0], len(groups) // 2)
     for i in range(FOLDS):
         x[groups == f"q{i}", i] = y[groups == f"q{i}"]
-    models = _fold_models(x, y, groups, c=1.0)
+    models = _fold_models(groups, _fold_fits(x, y, groups, c=1.0))
     assert set(models) == {f"q{i}" for i in range(FOLDS)}
     for i in range(FOLDS):
         weights = models[f"q{i}"].weights
