@@ -152,7 +152,9 @@ def _centimes(words: list[str], start: int) -> tuple[int, int] | None:
 
 def key_fact(text: str, language: str, question: str = "") -> str | None:
     """The first quantity of ``text`` (the one whose unit the question names, if any), worded in
-    ``language`` (``en`` or ``fr``); None when there is none or the language is another."""
+    ``language`` (``en`` or ``fr``); None when there is none, when the text gives several values
+    in that unit (a scale by seniority: which one applies is the quoted text's to say), or when
+    the language is another."""
     if language not in ("en", "fr"):
         return None
     found = quantities(text)
@@ -160,5 +162,7 @@ def key_fact(text: str, language: str, question: str = "") -> str | None:
         return None
     asked = [unit for unit, pattern in _ASKED_UNIT.items() if re.search(pattern, question or "", re.IGNORECASE)]
     number, unit = next((q for q in found if q[1][0] in asked), found[0])
+    if len({n for n, u in found if u[0] == unit[0]}) > 1:
+        return None
     singular, plural = (unit[0], unit[1]) if language == "en" else (unit[2], unit[3])
     return f"{number} {singular if number in ('1', '1,0') else plural}"

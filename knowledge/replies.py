@@ -26,14 +26,21 @@ REPLY_TEXTS: dict[str, dict[str, str]] = {
         "fr": "Selon {citation} :",
         "en": "According to {citation}:",
     },
+    # the quoted text is in another language than the reader's: say which
     "answer_intro_translated": {
-        "ar": "حسب {citation}:",
-        "fr": "Selon {citation} (texte en arabe) :",
-        "en": "According to {citation} (text in Arabic):",
+        "ar": "حسب {citation} (النص ب{source_language}):",
+        "fr": "Selon {citation} (texte en {source_language}) :",
+        "en": "According to {citation} (text in {source_language}):",
     },
     # the quantity an Arabic text gives, said first in the reader's language (knowledge/keyfact.py)
     "key_fact": {"ar": "{fact}", "fr": "En bref : {fact}. Le texte officiel est en arabe.", "en": "In short: {fact}. The official text is in Arabic."},
     "article": {"ar": "المادة {ref}", "fr": "article {ref}", "en": "article {ref}"},
+}
+# A source's language, named in the reader's language.
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "ar": {"ar": "العربية", "fr": "الفرنسية", "en": "الإنجليزية"},
+    "fr": {"ar": "arabe", "fr": "français", "en": "anglais"},
+    "en": {"ar": "Arabic", "fr": "French", "en": "English"},
 }
 
 
@@ -56,13 +63,17 @@ def citation(source: dict[str, Any], language: str) -> str:
     return str(source.get("title") or "")
 
 
-def _worded(text: str, same_language: bool, sources: list[dict[str, Any]], language: str, question: str) -> Reply:
-    """The key fact first when the text is in another language (see :mod:`knowledge.keyfact`),
-    then where the answer comes from, then the quoted sentences."""
-    intro_key = "answer_intro" if same_language else "answer_intro_translated"
-    intro = _text(intro_key, language, citation=citation(sources[0], language))
-    fact = None if same_language else key_fact(text, language, question)
-    lead = f"{_text('key_fact', language, fact=fact)}\n" if fact else ""
+def _worded(text: str, source_language: str, sources: list[dict[str, Any]], language: str, question: str) -> Reply:
+    """The key fact first when the text is in Arabic and the reader's language is another (see
+    :mod:`knowledge.keyfact`), then where the answer comes from (and in which language it is
+    written, when not the reader's), then the quoted sentences."""
+    reader = language_or_default(language)
+    names = LANGUAGE_NAMES[reader]
+    translated = source_language in names and source_language != reader
+    intro_key = "answer_intro_translated" if translated else "answer_intro"
+    intro = _text(intro_key, reader, citation=citation(sources[0], reader), source_language=names.get(source_language, ""))
+    fact = key_fact(text, reader, question) if translated and source_language == "ar" else None
+    lead = f"{_text('key_fact', reader, fact=fact)}\n" if fact else ""
     return Reply(text=f"{lead}{intro}\n{text}", sources=sources)
 
 
@@ -70,7 +81,7 @@ def compose_reply(result: SearchResult, language: str, question: str = "") -> Re
     """The cited reply to a knowledge search, or ``None`` when it found no reliable answer."""
     if result.answer is None:
         return None
-    return _worded(result.answer.text, result.answer.same_language, result.answer.sources, language, question)
+    return _worded(result.answer.text, result.answer.language, result.answer.sources, language, question)
 
 
 def compose_answer(question: str, passages: Sequence[Passage], language: str) -> Reply | None:
@@ -90,4 +101,4 @@ def compose_answer(question: str, passages: Sequence[Passage], language: str) ->
     if not answers:
         return None
     chosen = answers[0]
-    return _worded(chosen.data or "", chosen.meta["same_language"], chosen.meta["sources"], language, question)
+    return _worded(chosen.data or "", chosen.meta["language"], chosen.meta["sources"], language, question)

@@ -25,6 +25,14 @@ def test_the_quantity_of_an_arabic_sentence_in_the_citizens_language(text, langu
     assert key_fact(text, language, question) == fact
 
 
+def test_no_key_fact_when_the_text_gives_a_scale_of_values():
+    # article 53's severance scale: "In short: 96 hours" would be wrong for 15 years of service
+    scale = "96 ساعة فيما يخص الخمس سنوات الأولى، و144 ساعة فيما يخص مدة الأقدمية من 6 إلى 10 سنوات، و240 ساعة فيما يخص ما فوق 15 سنة"
+    assert key_fact(scale, "fr", "plus de 15 ans d'ancienneté : combien d'heures ?") is None
+    # one value in the asked unit beside others in another unit is still a key fact
+    assert key_fact("بعد ستة أشهر و12 شهرا يستحق الأجير 18 يوما", "en", "how many days?") == "18 days"
+
+
 def test_no_key_fact_without_a_quantity_or_for_arabic():
     assert key_fact("يحدد النظام الداخلي قواعد الانضباط", "en") is None
     assert key_fact("مدتها أربعة عشر أسبوعا", "ar") is None

@@ -37,6 +37,20 @@ def test_other_language_source_is_framed_in_the_users_language():
     assert answer.text.splitlines()[0] == "According to مدونة الشغل, article 205 (text in Arabic):"
 
 
+def test_the_reply_names_the_language_the_quoted_text_is_written_in():
+    """A French press text quoted to an English reader is not "text in Arabic", and has no Arabic key fact."""
+    passage = Passage("x", 0.9, "fr", "seed", "Guide OIM", "", "")
+    sources = [{"doc_id": "seed", "title": "Guide OIM", "ref": "", "url": ""}]
+    answer = Answer(text="Le guide a réuni 24 inspecteurs.", language="fr", same_language=False, passage=passage, sources=sources)
+    assert compose_reply(_result(answer), "en", "How many inspectors?").text.splitlines() == [
+        "According to Guide OIM (text in French):",
+        "Le guide a réuni 24 inspecteurs.",
+    ]
+    assert compose_reply(_result(answer), "ar").text.splitlines()[0] == "حسب Guide OIM (النص بالفرنسية):"
+    english = Answer(text="The guide was launched.", language="en", same_language=False, passage=passage, sources=sources)
+    assert compose_reply(_result(english), "fr").text.splitlines()[0] == "Selon Guide OIM (texte en anglais) :"
+
+
 def _result(answer):
     return SearchResult(passages=[], confidence=0.9 if answer else 0.1, answer=answer)
 
