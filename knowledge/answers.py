@@ -226,7 +226,9 @@ def confidence_of(
     (``python -m knowledge fit``). Returns the probability and the model's inputs.
     """
     rival = runner_up(documents, chosen)
-    features = answer_features(chosen.meta, _probability(chosen), _probability(rival))
+    # the same card in another language agrees with the chosen one: its probability counts for it
+    best = max((_probability(d) for d in documents if _same_answer(d, chosen)), default=_probability(chosen))
+    features = answer_features(chosen.meta, max(best, _probability(chosen)), _probability(rival))
     asked = question_stems(query) if asked is None else asked
     features["shown"] = shown_similarity
     features["overlap"] = len(asked & set(analyze(text))) / len(asked) if asked else 0.0
@@ -248,13 +250,19 @@ def _probability(doc: Document | None) -> float:
 def runner_up(documents: list[Document], chosen: Document | None = None) -> Document | None:
     """The best passage other than ``chosen`` (default: the first) that is not another version of
     it: an older SMIG decree (``meta["version_group"]``, set by :class:`knowledge.rankers.CurrencyRanker`)
-    does not make the current one less certain."""
+    does not make the current one less certain, nor does the same card in another language."""
     if not documents:
         return None
     chosen = documents[0] if chosen is None else chosen
-    group = chosen.meta.get(VERSION_GROUP)
-    return next(
-        (d for d in documents if d.id != chosen.id and (group is None or d.meta.get(VERSION_GROUP) != group)), None
+    return next((d for d in documents if d.id != chosen.id and not _same_answer(d, chosen)), None)
+
+
+def _same_answer(doc: Document, chosen: Document) -> bool:
+    """``doc`` says what ``chosen`` says: another version of the same text, or the same card
+    (its topic) in another language."""
+    group, topic = chosen.meta.get(VERSION_GROUP), chosen.meta.get("topic")
+    return (group is not None and doc.meta.get(VERSION_GROUP) == group) or (
+        is_card(chosen.meta) and bool(topic) and is_card(doc.meta) and doc.meta.get("topic") == topic
     )
 
 

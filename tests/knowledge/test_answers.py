@@ -1,3 +1,4 @@
+import pytest
 import numpy as np
 from haystack import Document
 
@@ -130,6 +131,25 @@ def test_runner_up_skips_older_versions_of_the_best_passage():
     assert runner_up([other, decree]) is decree
     assert runner_up([decree, old_version]) is None and runner_up([]) is None
     assert runner_up([decree, other, old_version], chosen=other) is decree
+
+
+def test_the_same_card_in_another_language_agrees_rather_than_competes():
+    """"How many weeks of maternity leave?": the Arabic card ranks first, the English one is
+    quoted; the Arabic card is not a rival, and its probability counts for the answer."""
+    arabic = passage("إجازة ولادة مدتها أربعة عشر أسبوعا.", 0.96, "ar", "cards/ar/rukhsat-al-wilada", "152")
+    english = passage("Maternity leave lasts 14 weeks.", 0.49, "en", "cards/en/maternity-leave", "152")
+    other = passage("Paternity leave lasts 3 days.", 0.34, "en", "cards/en/paternity-leave", "269")
+    arabic.meta["topic"] = english.meta["topic"] = "maternity-leave"
+    other.meta["topic"] = "paternity-leave"
+    for doc in (arabic, english, other):
+        doc.meta["signals"] = {"probability": doc.score}
+    assert runner_up([arabic, english, other], chosen=english) is other
+    _, features = confidence_of([arabic, english, other], english, MODEL)
+    assert features["probability"] == 0.96 and features["lead"] == pytest.approx(0.96 - 0.34)
+    # a statute article is not a card: the card on it stays a rival
+    article = passage("تتمتع الأجيرة بإجازة ولادة.", 0.9, "ar", "labour-code", "152")
+    article.meta["topic"] = "maternity-leave"
+    assert runner_up([article, english], chosen=english) is article
 
 
 def test_dense_similarity_scores_every_passage_the_store_embedded():
