@@ -226,9 +226,10 @@ def confidence_of(
     (``python -m knowledge fit``). Returns the probability and the model's inputs.
     """
     rival = runner_up(documents, chosen)
-    # the same card in another language agrees with the chosen one: its probability counts for it
-    best = max((_probability(d) for d in documents if _same_answer(d, chosen)), default=_probability(chosen))
-    features = answer_features(chosen.meta, max(best, _probability(chosen)), _probability(rival))
+    # what says the same (the card in another language, another version of the text) agrees with
+    # the chosen passage: its probability counts for it
+    best = max([_probability(chosen), *(_probability(d) for d in documents if _same_answer(d, chosen))])
+    features = answer_features(chosen.meta, best, _probability(rival))
     asked = question_stems(query) if asked is None else asked
     features["shown"] = shown_similarity
     features["overlap"] = len(asked & set(analyze(text))) / len(asked) if asked else 0.0

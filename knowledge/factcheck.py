@@ -16,13 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from knowledge.keyfact import quantities
+from knowledge.keyfact import NUMBER, quantities
 
 _ARABIC_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")} | {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 # 3.892.668, 3 892 668, 3,892,668, 3 892 668 (narrow no-break space): one number.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[.,\s\u00a0\u202f](?=\d{3}(?!\d))")
 
 
@@ -58,7 +57,7 @@ def carries(text: str, form: str) -> bool:
     if re.search(pattern, haystack) is not None:
         return True
     # the statutes write quantities in words ("مائة وثمانين يوما" is 180 days)
-    return _NUMBER.fullmatch(needle) is not None and any(normalise(number) == needle for number, _ in quantities(text))
+    return NUMBER.fullmatch(needle) is not None and any(normalise(number) == needle for number, _ in quantities(text))
 
 
 def carries_facts(text: str, facts: list[list[str]]) -> bool:

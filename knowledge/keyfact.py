@@ -62,7 +62,8 @@ _TENS = {
 _HUNDREDS = {"مائة": 100, "مئة": 100, "مائتان": 200, "مائتين": 200}
 _DUAL_UNITS = {"يومان": 2, "يومين": 2, "أسبوعان": 2, "أسبوعين": 2, "شهران": 2, "شهرين": 2, "سنتان": 2, "سنتين": 2}
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# a number in digits, with its decimals (17,92)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[\u0621-\u064a\u0660-\u0669]+|\d+(?:[.,]\d+)?")
 
 
@@ -121,7 +122,7 @@ def quantities(text: str) -> list[tuple[str, tuple[str, str, str, str]]]:
             found.append(("2", unit or _UNITS["يوم"]))
             i += 1
             continue
-        if _NUMBER.fullmatch(word):
+        if NUMBER.fullmatch(word):
             number, used = word, 1
         else:
             parsed = _word_number(words, i)
