@@ -20,6 +20,7 @@ from haystack.dataclasses import ExtractedAnswer
 
 from knowledge.analysis import analyze, arabic_gloss
 from knowledge.document_store import LabourDocumentStore
+from knowledge.language import shown_language
 from knowledge.limiters import is_card
 from knowledge.rankers import VERSION_GROUP
 from knowledge.scoring import SENTENCE_SCORES, LinearModel, answer_features, load_scoring
@@ -335,7 +336,7 @@ class AnswerExtractor:
     among the first three is nearly as good (``SAME_LANGUAGE_MARGIN``). The
     answer is a haystack ``ExtractedAnswer``: ``data`` the sentences, ``score``
     the confidence, ``document`` the passage, ``meta`` with ``language`` (of the
-    source), ``same_language``, ``sources`` (the citation of the passage quoted). ``answers`` is empty when the confidence is below
+    text shown: :func:`knowledge.language.shown_language`), ``same_language``, ``sources`` (the citation of the passage quoted). ``answers`` is empty when the confidence is below
     ``min_confidence``; ``confidence`` is always returned.
 
     Usage example:
@@ -412,7 +413,7 @@ class AnswerExtractor:
             return {"answers": [], "confidence": confidence}
         # the reply quotes one passage: it cites that one, not the others it was chosen among
         sources = [source_of(chosen)]
-        source_language = str(chosen.meta.get("language") or "")
+        source_language = shown_language(text, str(chosen.meta.get("language") or ""))
         answer = ExtractedAnswer(
             query=query,
             score=confidence,

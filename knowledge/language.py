@@ -12,7 +12,7 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from languages import ARABIC_WORD_RE, LANGUAGES, identify
+from languages import ARABIC_WORD_RE, LANGUAGES, LanguageGuess, identify
 
 SUPPORTED_LANGUAGES = LANGUAGES
 
@@ -26,10 +26,29 @@ def detect_language(text: str, languages: tuple[str, ...] = SUPPORTED_LANGUAGES,
     decides (Arabizi, French or English), so that an Arabic headline inside a French
     article does not sway it.
     """
+    guess = _dominant(text)
+    return guess.language if guess.language in languages else default
+
+
+def shown_language(text: str, passage_language: str) -> str:
+    """The language of the text an answer shows, read from that text when it is clear.
+
+    A passage may mix languages (a web page's French menu before an English article is
+    tagged French as a whole), and a reply says which language it quotes; when the
+    shown text is too short to tell, the passage's own tag stands.
+
+    >>> shown_language("A guide for labour inspectors was launched in Rabat in December 2018.", "fr")
+    'en'
+    """
+    guess = _dominant(text)
+    return guess.language if guess.confident and guess.language in SUPPORTED_LANGUAGES else passage_language
+
+
+def _dominant(text: str) -> LanguageGuess:
     guess = identify(text, switch_requests=False)
     if guess.reason != "arabic-script":
         guess = identify(ARABIC_WORD_RE.sub(" ", text), switch_requests=False)
-    return guess.language if guess.language in languages else default
+    return guess
 
 
 @component

@@ -79,6 +79,22 @@ def test_other_language_source_when_no_same_language_one_is_as_good():
     assert answer.document.meta["doc_id"] == "law" and not answer.meta["same_language"] and answer.meta["language"] == "ar"
 
 
+def test_the_answer_names_the_language_of_the_text_it_shows_not_of_the_whole_passage():
+    """A web page's French menu before an English article makes the passage French as a whole;
+    the sentence quoted from it is English, and the reply must not call it French."""
+    menu = " ".join(
+        f"L'organisation présente ses priorités transversales et son travail au Maroc, rubrique {n}." for n in range(1, 9)
+    )
+    content = f"{menu} A guide for labour inspectors on the identification and referral of victims of trafficking was launched in Rabat in 2018."
+    docs = [passage(content, 1.0, "fr", "seed")]
+    answer = AnswerExtractor(min_confidence=0.0, max_sentences=1).run(query="When was the guide for labour inspectors launched?", documents=docs, language="en")["answers"][0]
+    assert answer.data.startswith("A guide for labour inspectors")
+    assert answer.meta["language"] == "en" and answer.meta["same_language"]
+    # a text too short to read keeps its passage's language
+    short = AnswerExtractor(min_confidence=0.0).run(query="x", documents=[passage("OK.", 1.0, "fr", "card")], language="en")["answers"][0]
+    assert short.meta["language"] == "fr"
+
+
 # A model that trusts a probable passage with a clear lead: the fitted one's shape (knowledge/scoring.json).
 MODEL = LinearModel({"probability": 6.0, "lead": 4.0, "similarity": 2.0}, bias=-5.0)
 
