@@ -17,6 +17,6 @@ _os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 # Bump when a change to the code changes what ends up in the index: it is part
 # of the index fingerprint, so a bump makes every index stale and every
 # per-file cache entry invalid.
-CODE_VERSION = "13"
+CODE_VERSION = "14"
 
 __all__ = ["CODE_VERSION"]

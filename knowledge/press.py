@@ -24,6 +24,11 @@ longest article that names its source (its URL), and the other outlets' URLs go
 to ``meta["alternate_urls"]``. An article without a headline of its own takes
 its group's.
 
+A plain-text web page that is not a review is cut at its section headings instead
+(:func:`split_sections`), so that a news item on an organisation's page is cited by its
+own headline ("A guide for labour inspectors ... was launched"), not by the page's
+first line ("Qui sommes nous").
+
 >>> review = (" PLUS DE 3 MILLIONS DE SALARIÉS AIDÉS\\nhttps://a.example/x\\n\\nLe ministre a indiqué lundi.\\n"
 ...           " LES SALARIÉS AIDÉS\\nhttps://b.example/y\\n\\nLe ministre a indiqué lundi.\\n")
 >>> [a.url for a in split_press_review(review)]
@@ -329,11 +334,58 @@ def group_near_duplicates(texts: list[str], threshold: float = DUPLICATE_THRESHO
     return list(groups.values())
 
 
+# A section heading of a web page: a short line of two words or more that ends no sentence,
+# is no list item, and is followed by a paragraph more than twice its length.
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", "؟", "،", "؛")
+_HEADING_MAX = 150
+
+
+def section_headings(text: str) -> list[tuple[int, str]]:
+    """The section headings of a plain-text page: each one's offset in ``text`` and its line.
+
+    >>> section_headings("Our work\\nThe mission supports migrants and their host communities in Morocco.\\n")
+    [(0, 'Our work')]
+    """
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    stripped = [line.strip() for line in lines]
+    headings = []
+    for i, line in enumerate(stripped):
+        following = next((later for later in stripped[i + 1 :] if later), "")
+        if (
+            len(line.split()) >= 2
+            and len(line) <= _HEADING_MAX
+            and not line.endswith(_SENTENCE_END)
+            and not line.startswith(("-", "•", "*"))
+            and len(following) > 2 * len(line)
+        ):
+            headings.append((starts[i] + lines[i].index(line), line))
+    return headings
+
+
+def split_sections(text: str) -> list[tuple[str, str]]:
+    """A page with two section headings or more, as ``(heading, text)`` per section (the text
+    from its heading to the next; what comes before the first heading joins it); else ``[]``."""
+    headings = section_headings(text)
+    if len(headings) < 2:
+        return []
+    ends = [start for start, _ in headings[1:]] + [len(text)]
+    sections = [(heading, text[start:end].strip()) for (start, heading), end in zip(headings, ends)]
+    before = text[: headings[0][0]].strip()
+    if re.search(r"\w", before):
+        sections[0] = (sections[0][0], f"{before}\n{sections[0][1]}")
+    return sections
+
+
 @component
 class PressReviewSplitter:
     """Splits press reviews into one Document per article and collapses reprints of the same story.
 
-    Documents that are not press reviews (see :func:`split_press_review`) pass
+    A plain-text page (``.txt``) that is not a press review but has section headings is
+    cut into one Document per section, titled by its heading (:func:`split_sections`).
+    Other documents that are not press reviews (see :func:`split_press_review`) pass
     unchanged. Each article Document gets ``title`` (its headline), ``url``
     (its outlet's URL), ``citation`` (its source line: outlet and date, as far as
     the text gives them), ``outlet``, ``published`` (ISO date or ``""``),
@@ -369,14 +421,19 @@ class PressReviewSplitter:
     def run(self, documents: list[Document]) -> dict[str, Any]:
         """
         :param documents: documents, some of which may be press reviews.
-        :returns: ``{"documents": [...], "meta": {"reviews", "articles", "collapsed"}}``.
+        :returns: ``{"documents": [...], "meta": {"reviews", "articles", "collapsed", "sections"}}``.
         """
         out: list[Document] = []
-        stats = {"reviews": 0, "articles": 0, "collapsed": 0}
+        stats = {"reviews": 0, "articles": 0, "collapsed": 0, "sections": 0}
         for doc in documents:
             articles = split_press_review(doc.content or "")
             if not articles:
-                out.append(doc)
+                page = str(doc.meta.get("file_path") or "").lower().endswith(".txt")
+                sections = split_sections(doc.content or "") if page else []
+                stats["sections"] += len(sections)
+                out.extend(Document(content=text, meta={**doc.meta, "title": heading}) for heading, text in sections)
+                if not sections:
+                    out.append(doc)
                 continue
             stats["reviews"] += 1
             stats["articles"] += len(articles)

@@ -79,6 +79,32 @@ def test_fresh_index_dir_reuses_embedding_cache(built_index, counting_model, tmp
     assert summary.embedded == 0 and counting_model.passages == calls  # ... but not embedded again
 
 
+def _stored_ids(index_dir) -> list[str]:
+    return [d["id"] for d in json.loads((index_dir / "document_store.json").read_text(encoding="utf-8"))["documents"]]
+
+
+def test_a_rebuild_from_the_file_cache_stores_passages_in_the_order_a_fresh_build_does(tmp_path, embedding_cache):
+    """Ranking ties are broken by the store's order: reading files anew or reusing them must not change it."""
+    src = tmp_path / "src"
+    (src / "legal").mkdir(parents=True)
+    (src / "legal" / "a.json").write_text(
+        json.dumps({"id": "a-statute", "title": "قانون", "url": "https://example.org/a", "status": "in_force",
+                    "provisions": [{"provision_ref": "art1", "section": "1", "content": "يستفيد الأجير من راحة أسبوعية."}]},
+                   ensure_ascii=False),
+        encoding="utf-8",
+    )
+    (src / "z.txt").write_text("The labour delegation is open from Monday to Friday.", encoding="utf-8")
+    settings = make_settings(tmp_path / "index", embedding_cache, [src])
+    build_index(settings, progress=False)
+    fresh = _stored_ids(settings.index_dir)
+    (settings.index_dir / "manifest.json").write_text(
+        json.dumps({**read_manifest(settings.index_dir), "fingerprint": "forced"}), encoding="utf-8"
+    )
+    rebuilt = build_index(settings, progress=False)
+    assert rebuilt.files_reused == _card_count() + 2 and rebuilt.files_read == 0
+    assert _stored_ids(settings.index_dir) == fresh
+
+
 def test_changed_and_corrupt_files(tmp_path, embedding_cache, counting_model):
     src = tmp_path / "src"
     (src / "legal").mkdir(parents=True)

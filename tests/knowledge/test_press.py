@@ -3,7 +3,7 @@
 from haystack import Document
 
 from knowledge.arabic import arabic_ratio
-from knowledge.press import PressReviewSplitter, group_near_duplicates, split_press_review
+from knowledge.press import PressReviewSplitter, group_near_duplicates, section_headings, split_press_review, split_sections
 
 STORY = (
     "Le ministre du travail a annoncé lundi devant la Chambre des représentants que plus de trois millions "
@@ -51,7 +51,7 @@ def test_reprints_are_collapsed_with_alternate_urls():
     review = Document(content=_review(), meta={"doc_id": "seeds/review", "source_key": "seeds/review.txt"})
     result = PressReviewSplitter().run(documents=[review])
     docs = result["documents"]
-    assert result["meta"] == {"reviews": 1, "articles": 3, "collapsed": 1}
+    assert result["meta"] == {"reviews": 1, "articles": 3, "collapsed": 1, "sections": 0}
     assert len(docs) == 2
     story = next(d for d in docs if "trois millions" in d.content)
     assert story.meta["url"] == "https://outlet-b.example/news/123"  # the longest copy is kept
@@ -81,3 +81,35 @@ def test_real_press_review(shared_corpus):
     assert len(group_near_duplicates([d.content for d in docs])) == len(docs)
     kept_urls = [u for d in docs for u in [d.meta["url"], *d.meta["alternate_urls"]] if u]
     assert set(urls) <= set(kept_urls)  # no outlet URL is lost
+
+
+# An organisation's page as a site exports it: a menu, its own sections, and a news item with its headline.
+PAGE = (
+    "-\nAbout us\nAbout usThe organisation has worked with the ministry since 2007 on labour migration and on the rights of migrant workers.\n"
+    "- Menu\n- Contact\n"
+    "Inspectors trained to spot forced labour in Tangier\n"
+    "Tangier, 4 March 2019 - Thirty labour inspectors from six regions followed a three-day course on the signs of forced labour, "
+    "given with the ministry of labour.\n"
+)
+
+
+def test_a_web_page_is_cut_at_its_section_headings():
+    assert [heading for _, heading in section_headings(PAGE)] == ["About us", "Inspectors trained to spot forced labour in Tangier"]
+    sections = split_sections(PAGE)
+    assert [heading for heading, _ in sections] == ["About us", "Inspectors trained to spot forced labour in Tangier"]
+    # each section runs from its heading to the next; the menu stays with the section it follows
+    assert sections[0][1].startswith("About us") and sections[0][1].endswith("- Contact")
+    assert sections[1][1].startswith("Inspectors trained") and "Thirty labour inspectors" in sections[1][1]
+    # a sentence, a list item or a line not followed by a longer paragraph is no heading
+    assert section_headings("The ministry opened a new office.\nIt serves the region of Fes and Meknes and its towns.\n") == []
+    assert split_sections("Only one heading here\nA paragraph that is much longer than the heading before it, as pages go.\n") == []
+
+
+def test_a_text_page_gets_one_document_per_section_titled_by_its_heading():
+    page = Document(content=PAGE, meta={"doc_id": "seeds/page", "file_path": "seeds/page.txt", "title": "-"})
+    result = PressReviewSplitter().run(documents=[page])
+    assert [d.meta["title"] for d in result["documents"]] == ["About us", "Inspectors trained to spot forced labour in Tangier"]
+    assert all(d.meta["doc_id"] == "seeds/page" for d in result["documents"]) and result["meta"]["sections"] == 2
+    # an authored card is never cut, whatever its lines look like
+    card = Document(content=PAGE, meta={"doc_id": "cards/en/x", "file_path": "cards/en/x.md", "title": "A card"})
+    assert PressReviewSplitter().run(documents=[card])["documents"] == [card]
