@@ -346,23 +346,20 @@ def section_headings(text: str) -> list[tuple[int, str]]:
     >>> section_headings("Our work\\nThe mission supports migrants and their host communities in Morocco.\\n")
     [(0, 'Our work')]
     """
-    lines = text.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    stripped = [line.strip() for line in lines]
-    headings = []
-    for i, line in enumerate(stripped):
-        following = next((later for later in stripped[i + 1 :] if later), "")
-        if (
-            len(line.split()) >= 2
-            and len(line) <= _HEADING_MAX
-            and not line.endswith(_SENTENCE_END)
-            and not line.startswith(("-", "•", "*"))
-            and len(following) > 2 * len(line)
-        ):
-            headings.append((starts[i] + lines[i].index(line), line))
-    return headings
+    lines, at = [], 0  # the non-blank lines, each with its offset
+    for raw in text.splitlines(keepends=True):
+        if line := raw.strip():
+            lines.append((at + raw.index(line), line))
+        at += len(raw)
+    return [
+        (start, line)
+        for (start, line), (_, following) in zip(lines, [*lines[1:], (0, "")])
+        if len(line.split()) >= 2
+        and len(line) <= _HEADING_MAX
+        and not line.endswith(_SENTENCE_END)
+        and not line.startswith(("-", "•", "*"))
+        and len(following) > 2 * len(line)
+    ]
 
 
 def split_sections(text: str) -> list[tuple[str, str]]:

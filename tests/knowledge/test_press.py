@@ -103,6 +103,7 @@ def test_a_web_page_is_cut_at_its_section_headings():
     # a sentence, a list item or a line not followed by a longer paragraph is no heading
     assert section_headings("The ministry opened a new office.\nIt serves the region of Fes and Meknes and its towns.\n") == []
     assert split_sections("Only one heading here\nA paragraph that is much longer than the heading before it, as pages go.\n") == []
+    assert section_headings("") == [] and split_sections("\n\n") == []
 
 
 def test_a_text_page_gets_one_document_per_section_titled_by_its_heading():
