@@ -306,9 +306,9 @@ def build_index(settings: KnowledgeSettings | None = None, progress: bool = True
             summary.repealed.setdefault(doc.meta["doc_id"], "marked (نسخ) in its title")
     # One order whether a file was read now or reused: by source file, then as the file gave its
     # passages. Ranking ties are broken by this order, and the fitted models learn from rankings.
+    # Haystack's overwrite deletes and re-inserts each passage, so the store takes this order.
     place = {d["id"]: i for i, d in enumerate(d for key in sorted(entries) for d in entries[key]["documents"])}
     everything.sort(key=lambda doc: place.get(doc.id, len(place)))
-    store.delete_documents([doc.id for doc in everything])
     store.write_documents(everything, policy=DuplicatePolicy.OVERWRITE)
 
     summary.documents = sum(e["source_documents"] for e in entries.values())
