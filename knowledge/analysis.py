@@ -223,11 +223,67 @@ def _skeleton_index() -> dict[str, str]:
     return {k: " ".join(v) for k, v in senses.items() if len(v) <= _MAX_SKELETON_SENSES}
 
 
+# Darija verbs carry their person, tense and negation as affixes (كنخلص, كيخلصو, ماخلصنيش,
+# kantkhlas, y3tiwni); the glossary lists the bare verb (خلص, khlas), as the MSA glosses do.
+_DARIJA_PREFIXES = ("كن", "كي", "كت", "كا", "تن", "غا", "ن", "ت", "ي")
+_DARIJA_SUFFIXES = ("ليا", "ليه", "ليها", "ليهم", "ني", "نا", "هم", "ها", "كم", "و", "ت", "ش")
+_ARABIZI_PREFIXES = ("kant", "kayt", "kan", "kay", "kat", "ka", "ta", "nt", "n", "t", "y")
+_ARABIZI_SUFFIXES = ("wni", "wna", "ni", "na", "hom", "ha", "ou", "o", "w", "t")
+_MIN_DARIJA_STEM = 3
+
+
+def _strip_affixes(word: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> list[str]:
+    """``word`` without one of ``suffixes``, one of ``prefixes``, then both, each leaving at least
+    :data:`_MIN_DARIJA_STEM` letters."""
+    unsuffixed = [word[: -len(s)] for s in suffixes if word.endswith(s) and len(word) - len(s) >= _MIN_DARIJA_STEM]
+    stems = []
+    for form in [word, *unsuffixed]:
+        stems += [form[len(p) :] for p in prefixes if form.startswith(p) and len(form) - len(p) >= _MIN_DARIJA_STEM]
+    return unsuffixed + stems
+
+
+def darija_bare_forms(word: str) -> list[str]:
+    """Readings of an Arabic-script Darija word to look up in the glossary, most literal first.
+
+    Darija glues و ف ب ل ك and the article to the next word (فالسيمانة, للمرا: ل before ال drops
+    the alef), negates with ما…ش, and inflects verbs with the affixes above.
+
+    >>> darija_bare_forms("فالعام")[:2]
+    ['العام', 'عام']
+    >>> "خلص" in darija_bare_forms("ماخلصنيش")
+    True
+    """
+    bases = [word[len(p) :] for p in _CLITICS if word.startswith(p)]
+    if word.startswith("لل"):
+        bases.append("ال" + word[2:])
+    forms = list(bases)
+    forms += [b[2:] for b in [word, *bases] if b.startswith("ال") and len(b) - 2 >= _MIN_DARIJA_STEM]
+    if word.startswith("ما") and word.endswith("ش") and len(word) - 3 >= _MIN_DARIJA_STEM:
+        forms.append(word[2:-1])
+    for form in [word, *forms]:
+        forms += _strip_affixes(form, _DARIJA_PREFIXES, _DARIJA_SUFFIXES)
+    return list(dict.fromkeys(f for f in forms if f != word))
+
+
+def _arabizi_lookup(word: str) -> str | None:
+    """The gloss of an Arabizi word the glossary lacks, by its :func:`arabizi_skeleton`: the word
+    as written, without Darija's article (lkhedma is l + khedma), then without a verb's affixes;
+    a reading the glossary holds as written comes before a reading by skeleton."""
+    entries, skeletons = load_glossary()[0], _skeleton_index()
+    candidates = [word] + ([word[1:]] if word.startswith("l") else [])
+    candidates += _strip_affixes(word, _ARABIZI_PREFIXES, _ARABIZI_SUFFIXES)
+    exact = (entries[(c,)] for c in candidates[1:] if (c,) in entries)
+    loose = (skeletons[s] for s in map(arabizi_skeleton, candidates) if s in skeletons)
+    return next(exact, None) or next(loose, None)
+
+
 def arabic_gloss(query: str) -> str:
     """The Arabic legal terms for the glossary terms in ``query`` (longest match first), or ``""``.
 
-    In an Arabizi question (:func:`query_script`), a word the glossary lacks is also
-    looked up by its :func:`arabizi_skeleton` (``khdam`` finds the entry ``khddam``).
+    An Arabic-script word the glossary lacks is looked up by its :func:`darija_bare_forms`
+    (``ماخلصنيش`` finds ``خلص``). In an Arabizi question (:func:`query_script`), such a word is
+    looked up without its article or a verb's affixes, and by its :func:`arabizi_skeleton`
+    (``khdam`` finds the entry ``khddam``, ``kantkhlas`` the entry ``khlas``).
     """
     entries, longest = load_glossary()
     words = _gloss_key(query)
@@ -243,18 +299,11 @@ def arabic_gloss(query: str) -> str:
                 i += n
                 break
         else:
-            # Darija glues و ف ب ل ك to the next word (فالسيمانة): try it without them;
-            # ل before ال drops the alef (للمرا = ل + المرا)
             word = words[i]
-            bare = [word[len(p) :] for p in _CLITICS if word.startswith(p)]
-            if word.startswith("لل"):
-                bare.append("ال" + word[2:])
-            arabic = next((entries[(b,)] for b in bare if (b,) in entries), None)
-            if arabic is None and arabizi and word.isascii():
-                # Darija's article: lkhedma is l + khedma
-                skeletons = _skeleton_index()
-                candidates = [word] + ([word[1:]] if word.startswith("l") else [])
-                arabic = next((skeletons[s] for s in map(arabizi_skeleton, candidates) if s in skeletons), None)
+            if word.isascii():
+                arabic = _arabizi_lookup(word) if arabizi else None
+            else:
+                arabic = next((entries[(b,)] for b in darija_bare_forms(word) if (b,) in entries), None)
             if arabic is not None and arabic not in found:
                 found.append(arabic)
             i += 1

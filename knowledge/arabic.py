@@ -63,7 +63,7 @@ HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
 # Persian keheh and farsi yeh come from Persian keyboards; they are kaf and ya here.
 _ALEF_VARIANTS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "ٲ": "ا", "ٳ": "ا"}
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "گ": "ك", "ڭ": "ك", "ٲ": "ا", "ٳ": "ا"}
 )
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -533,7 +533,7 @@ def normalize_arabic(text: str) -> str:
     """Fold Arabic spelling variants for matching (never for display).
 
     Removes harakat and tatweel, maps alef variants to ``ا``, ``ى`` (and the
-    Persian ``ی``) to ``ي``, the Persian ``ک`` to ``ك``, ``ة`` to ``ه`` and
+    Persian ``ی``) to ``ي``, the Persian ``ک`` and Darija's ``گ`` / ``ڭ`` (g) to ``ك``, ``ة`` to ``ه`` and
     Arabic-Indic digits to ASCII digits. Non-Arabic text is only lower-cased.
     """
     if not text:

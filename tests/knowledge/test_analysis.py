@@ -12,6 +12,7 @@ from knowledge.analysis import (
     analyze_passage,
     arabic_gloss,
     arabizi_skeleton,
+    darija_bare_forms,
     fold_accents,
     light_stem_arabic,
     query_language,
@@ -158,3 +159,29 @@ def test_arabizi_words_are_also_found_by_their_skeleton():
     assert {"أشهر", "شهر"} <= set(arabic_gloss("khdmt 3 chhour bla 5lass").split())
     # English and French questions are never matched loosely (smug has smig's skeleton)
     assert arabizi_skeleton("smug") == arabizi_skeleton("smig") and arabic_gloss("What is the smug policy?") == ""
+
+
+def test_darija_verbs_and_glued_articles_are_looked_up_by_their_bare_form():
+    # person, tense and negation affixes around the glossary's bare verb (خلص)
+    for word in ("كنخلص", "كيخلصو", "ماخلصنيش", "خلصني"):
+        assert "خلص" in darija_bare_forms(word), word
+    assert darija_bare_forms("فالعام")[:2] == ["العام", "عام"]  # ف, then the article
+    assert "أداء الأجر" in arabic_gloss("الباطرون ماخلصنيش هاد الشهر")
+    assert {"زواج", "وفاة", "التغيب"} <= set(arabic_gloss("نتزوج ولا توفى ليا شي حد، شحال نغيب؟").split())
+    # a stem shorter than three letters is never looked up (يوم is not ي + وم)
+    assert all(len(form) >= 3 for form in darija_bare_forms("يوم"))
+    # Darija writes g as گ or ڭ: السماگ is the SMAG
+    assert "الحد الأدنى القانوني للأجر في النشاطات الفلاحية" in arabic_gloss("شحال السماگ دابا؟")
+    assert analyze("السماڭ") == analyze("السماك")
+
+
+def test_arabizi_verbs_lose_their_affixes_and_an_exact_entry_beats_a_skeleton():
+    assert "أداء الأجر" in arabic_gloss("ch7al mn mra kantkhlas f chhar?")  # kan-t-khlas
+    assert "وفاة" in arabic_gloss("khouya twffa, ch7al mn nhar?")
+    # l + wilada is the glossary's wilada, although wlad (minors) shares its skeleton
+    assert "الولادة" in arabic_gloss("ch7al d l'ijaza dyal lwilada?")
+    assert "الأحداث" not in arabic_gloss("ch7al d l'ijaza dyal lwilada?")
+    # no reading by affixes or skeleton where no digit letter makes the question Arabizi
+    assert arabic_gloss("kantkhlas") == ""
+
+
