@@ -61,7 +61,8 @@ _ARABIC_CHAR = re.compile(_AR)
 
 HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
-# Persian keheh and farsi yeh come from Persian keyboards; they are kaf and ya here.
+# Persian keheh and farsi yeh come from Persian keyboards; they are kaf and ya here. Darija writes
+# its g as گ or ڭ, a kaf with marks: kaf here too (السماگ is السماك, the SMAG).
 _ALEF_VARIANTS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "گ": "ك", "ڭ": "ك", "ٲ": "ا", "ٳ": "ا"}
 )

@@ -183,5 +183,3 @@ def test_arabizi_verbs_lose_their_affixes_and_an_exact_entry_beats_a_skeleton():
     assert "الأحداث" not in arabic_gloss("ch7al d l'ijaza dyal lwilada?")
     # no reading by affixes or skeleton where no digit letter makes the question Arabizi
     assert arabic_gloss("kantkhlas") == ""
-
-
