@@ -72,7 +72,9 @@ class BM25Index:
         scores = np.zeros(self.size, dtype=np.float32)
         if not self.size:
             return scores
-        for token_id in set(self.bm25.get_tokens_ids(analyze(query))):
+        # Terms are added in the order of their text: bm25s numbers its vocabulary in an order that
+        # changes from process to process, and float sums in another order break ties another way.
+        for token_id in self.bm25.get_tokens_ids(sorted(set(analyze(query)))):
             # bm25s's BM25L gives the term's lower bound to the documents without it: leave it out
             term = self.bm25.get_scores_from_ids([token_id])
             scores += np.where(term > self.bm25.nonoccurrence_array[token_id], term, 0.0)
