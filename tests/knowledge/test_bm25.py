@@ -1,4 +1,8 @@
 """BM25 over bm25s (knowledge.bm25): haystack's BM25L scores, the project's tokens."""
+import os
+import subprocess
+import sys
+
 import pytest
 from haystack import Document
 from haystack.document_stores.in_memory import InMemoryDocumentStore
@@ -77,10 +81,6 @@ def test_scores_are_the_same_bits_in_every_process():
     # bm25s numbers its vocabulary in an order that changes with Python's string hashing; summed in
     # that order, the same terms gave other float32 roundings, so tied passages swapped ranks and
     # two fits of the same data differed
-    import os
-    import subprocess
-    import sys
-
     def scores(seed: str) -> str:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         return subprocess.run([sys.executable, "-c", _SCORES_IN_A_NEW_PROCESS], env=env, capture_output=True, text=True, check=True).stdout
