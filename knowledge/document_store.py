@@ -8,9 +8,10 @@
   last write, instead of haystack's per-document Python loop: same scores, a fraction
   of the time. Filtered retrieval falls back to haystack's own code.
 - Unfiltered results come without their embedding and carry only the meta fields the
-  query pipeline reads (:data:`QUERY_META_FIELDS`): haystack deep-copies every
-  component's inputs, and 384 floats, then a statute's full metadata (the texts it
-  repeals, file keys, split offsets) were most of the query pipeline's own time.
+  query pipeline reads (:data:`QUERY_META_FIELDS`), as :class:`RetrievedPassage`, which
+  haystack's pipeline hands on without the deep copy it makes of every component's inputs:
+  384 floats, a statute's full metadata (the texts it repeals, file keys, split offsets),
+  then the copies themselves were most of the query pipeline's own time.
 - Each passage may carry the embeddings of its sentences (``meta["sentence_vectors"]``,
   :func:`pack_vectors`, written by :class:`knowledge.embedders.SentenceEmbedder`):
   :meth:`LabourDocumentStore.sentence_similarities` scores them against a question, so
@@ -71,10 +72,23 @@ def unpack_vectors(packed: dict[str, Any]) -> np.ndarray:
     return matrix.reshape(int(packed["rows"]), int(packed["dim"])).astype(np.float32)
 
 
-def query_passage(doc: Document) -> Document:
+class RetrievedPassage(Document):
+    """A passage as the query pipeline hands it from component to component: shared, not copied.
+
+    haystack's pipeline deep-copies every component's inputs, about a hundred candidates four
+    times per question, which took a fifth of a query's time. The query components never change
+    a passage in place: they make a new one with ``dataclasses.replace`` (as haystack asks, and
+    which keeps this class), so a copy can be the passage itself.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "RetrievedPassage":
+        return self
+
+
+def query_passage(doc: Document) -> RetrievedPassage:
     """``doc`` as unfiltered retrieval returns it: no embedding, only :data:`QUERY_META_FIELDS`."""
     meta = {k: doc.meta[k] for k in QUERY_META_FIELDS if k in doc.meta}
-    return replace(doc, meta=meta, embedding=None)
+    return RetrievedPassage(id=doc.id, content=doc.content, blob=doc.blob, meta=meta, score=doc.score)
 
 
 @dataclass

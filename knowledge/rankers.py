@@ -157,6 +157,7 @@ class CurrencyRanker:
         # a group is led by its best-placed version, and one led past top_k changes none of the kept places
         leaders = len(documents) if top_k is None else top_k
         cards = [is_card(d.meta) for d in documents]  # a card restates its article; it is no version of it
+        lowest = min(self.similarity, self.related_similarity)
         for i in range(len(documents)):
             if cards[i]:
                 continue
@@ -164,7 +165,11 @@ class CurrencyRanker:
                 if group_of[j] != j or cards[j] or documents[i].meta.get("doc_id") == documents[j].meta.get("doc_id"):
                     continue
                 a, b = signatures[i], signatures[j]
-                overlap = len(a & b) / len(a | b) if a and b else 0.0
+                # Jaccard is at most the sizes' ratio: most pairs are ruled out without a set operation
+                if not a or not b or min(len(a), len(b)) < lowest * max(len(a), len(b)):
+                    continue
+                shared = len(a & b)
+                overlap = shared / (len(a) + len(b) - shared)
                 if overlap >= self.similarity or (
                     overlap >= self.related_similarity and same_subject(documents[i], documents[j])
                 ):
@@ -179,9 +184,11 @@ class CurrencyRanker:
                 -(max(years) if years else 0),
             )
 
+        groups: dict[int, list[int]] = {}
+        for position, leader in enumerate(group_of):
+            groups.setdefault(leader, []).append(position)
         ranked = list(documents)
-        for leader in set(group_of):
-            positions = [i for i, g in enumerate(group_of) if g == leader]
+        for leader, positions in groups.items():
             if len(positions) > 1:
                 members = sorted((documents[i] for i in positions), key=preference)
                 for position, doc in zip(positions, members):

@@ -1,10 +1,12 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from haystack import Document
+from haystack import Document, Pipeline, component
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
-from knowledge.document_store import LabourDocumentStore, pack_vectors
+from knowledge.document_store import LabourDocumentStore, RetrievedPassage, pack_vectors
 
 TEXTS = [
     "Paid annual leave is one and a half days per month of work.",
@@ -108,3 +110,45 @@ def test_a_passage_is_found_by_its_closest_sentence_and_both_similarities_are_re
     assert store.similarities(query, ["a", "b"], sentences=True) == pytest.approx({"a": 1.0, "b": 0.8}, abs=1e-3)
     # another question is not answered from the last one's scores
     assert store.similarities(np.array([0.0, 1.0], dtype=np.float32), ["a"], sentences=True) == pytest.approx({"a": 1.0}, abs=1e-3)
+
+
+@component
+class _Retrieval:
+    def __init__(self, store: LabourDocumentStore) -> None:
+        self.store = store
+
+    @component.output_types(documents=list[Document])
+    def run(self, query: str) -> dict:
+        return {"documents": self.store.bm25_search(query, top_k=3)}
+
+
+@component
+class _Receiver:
+    received: list[Document] = []
+
+    @component.output_types(count=int)
+    def run(self, documents: list[Document]) -> dict:
+        _Receiver.received = documents
+        return {"count": len(documents)}
+
+
+def test_retrieved_passages_cross_the_pipeline_uncopied_and_stay_so_when_replaced():
+    store = LabourDocumentStore(shared=False)
+    store.write_documents(_docs())
+    retrieved = store.bm25_search("annual leave", top_k=3)
+    assert retrieved and all(isinstance(d, RetrievedPassage) for d in retrieved)
+    pipe = Pipeline()
+    pipe.add_component("retrieval", _Retrieval(store))
+    pipe.add_component("receiver", _Receiver())
+    pipe.connect("retrieval.documents", "receiver.documents")
+    out = pipe.run({"retrieval": {"query": "annual leave"}}, include_outputs_from={"retrieval"})
+    # haystack deep-copies each component's inputs; a retrieved passage is handed on as it is
+    assert [id(d) for d in _Receiver.received] == [id(d) for d in out["retrieval"]["documents"]]
+    # a component that changes a passage makes a new one, which is still shared, not copied
+    rescored = replace(retrieved[0], score=9.0, meta={**retrieved[0].meta, "topic": "leave"})
+    assert isinstance(rescored, RetrievedPassage) and rescored.meta != retrieved[0].meta
+    # a plain Document is still copied
+    plain, alone = Document(content="x"), Pipeline()
+    alone.add_component("receiver", _Receiver())
+    alone.run({"receiver": {"documents": [plain]}})
+    assert _Receiver.received[0] is not plain and _Receiver.received[0] == plain
