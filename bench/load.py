@@ -15,10 +15,14 @@ PostgreSQL with --tracker-store postgresql); their memory counts in the total.
 Each simulated citizen holds short conversations one after the other, with no
 think time: a greeting, a labour-law question and a case look-up (three turns:
 asking, case number, national id), in English, French, MSA or Darija (Arabic or
-Latin script), all through POST /api/chat. A turn is an error when the API does
-not answer 200 with a non-empty reply, or when a case look-up does not give the
-case's status. Each number of users in --users is a level: after a warm-up, turns
-are counted for --seconds, on the same stack.
+Latin script), all through POST /api/chat. The labour-law questions are the answer
+dev set's (--questions dev, the default: 815, with the action server's answer cache
+off, so that every one runs the query pipeline, as a citizen's own wording does), or
+12 written here (--questions fixed: after its first time, each is served by the
+cache). A turn is an error when the API does not answer 200 with a non-empty reply,
+or when a case look-up does not give the case's status. Each number of users in
+--users is a level: after a warm-up, turns are counted for --seconds, on the same
+stack.
 
 Then one citizen alone takes every turn type again, and the CPU each process spends
 on each turn is read from /proc: milliseconds of CPU per turn type, as a multiple of
@@ -79,6 +83,17 @@ QUESTIONS = [
     "واش المشغل يقدر يطردني بلا سبب؟",
     "ch7al dyal l3otla 3andi f l3am?",
 ]
+# --questions dev: the answer-level dev set's questions, every language form (bench/data/answers),
+# with the action server's answer cache off: citizens word their questions each their own way,
+# so in service the cache seldom serves one, and a knowledge turn pays for the query pipeline.
+DEV_QUESTION_SETS = sorted((REPO_ROOT / "bench" / "data" / "answers").glob("dev-*.jsonl"))
+
+
+def dev_questions() -> list[str]:
+    items = [json.loads(line) for path in DEV_QUESTION_SETS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [text for item in items for text in item["forms"].values() if text]
+
+
 CASE_OPENINGS = [
     "I want to check my case status",
     "Je voudrais suivre mon dossier",
@@ -165,9 +180,10 @@ class ProcessWatch:
 class Citizens:
     """N simulated citizens; every turn's (type, latency, ok) is recorded while `counting`."""
 
-    def __init__(self, api_url: str, users: int, on_turn=None) -> None:
+    def __init__(self, api_url: str, users: int, on_turn=None, questions: list[str] = QUESTIONS) -> None:
         self.api_url = api_url
         self.users = users
+        self.questions = questions
         self.counting = False
         self.turns: list[tuple[str, float, bool, str]] = []
         self._conversations = itertools.count()
@@ -186,7 +202,7 @@ class Citizens:
             held += 1
             sender = f"load-{self.users}u-{number}-{next(self._conversations)}"
             case_number, national_id, _, _ = rng.choice(DEMO_CASES)
-            script = [("greet", rng.choice(GREETINGS)), ("knowledge", rng.choice(QUESTIONS))]
+            script = [("greet", rng.choice(GREETINGS)), ("knowledge", rng.choice(self.questions))]
             script += [("case", rng.choice(CASE_OPENINGS)), ("case", case_number), ("case_status", national_id)]
             for kind, message in script:
                 if time.monotonic() >= until:
@@ -297,7 +313,7 @@ def floor_cpu_ms(workdir: Path, turns: int = 200) -> float:
         server.stop()
 
 
-def solo_cpu_ms(api_url: str, watch: ProcessWatch, conversations: int = 12) -> dict[str, dict[str, float]]:
+def solo_cpu_ms(api_url: str, watch: ProcessWatch, questions: list[str], conversations: int = 12) -> dict[str, dict[str, float]]:
     """CPU milliseconds each process spends on one turn of each type, one citizen alone."""
     spent: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     counts: dict[str, int] = defaultdict(int)
@@ -310,7 +326,7 @@ def solo_cpu_ms(api_url: str, watch: ProcessWatch, conversations: int = 12) -> d
         counts[kind] += 1
         last[0] = now
 
-    citizen = Citizens(api_url, 1, on_turn=on_turn)
+    citizen = Citizens(api_url, 1, on_turn=on_turn, questions=questions)
     citizen.counting = True
     asyncio.run(citizen.run(until=time.monotonic() + 600, conversations=conversations))
     return {
@@ -394,9 +410,13 @@ def main() -> int:
                         help="Rasa servers (default RASA_SERVERS, or 2: what `make run` starts)")
     parser.add_argument("--py-spy", action="store_true", help="sample the Rasa servers during the 20-user level")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare Rasa turn and the solo CPU run")
+    parser.add_argument("--questions", choices=("dev", "fixed"), default="dev",
+                        help="knowledge questions: the answer dev set's 815 with the answer cache off (default), "
+                             "or this script's 12, which the cache serves after their first time")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON before the last line")
     args = parser.parse_args()
     levels = [int(users) for users in args.users.split(",")]
+    questions = dev_questions() if args.questions == "dev" else QUESTIONS
 
     index_dir = Path(os.environ.get("INDEX_DIR", REPO_ROOT / "var" / "index"))
     if not (index_dir / "manifest.json").is_file():
@@ -410,9 +430,12 @@ def main() -> int:
         # Every simulated citizen talks from 127.0.0.1.
         "RATE_LIMIT_PER_IP_PER_MINUTE": "1000000",
     }
+    if args.questions == "dev":
+        # 815 questions over three levels come round again, where new wordings would not
+        env["ANSWER_CACHE_SIZE"] = "0"
     for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL"):
         env.pop(name, None)
-    results: dict = {"profile": args.profile, "rasa_servers": args.rasa_servers, "levels": []}
+    results: dict = {"profile": args.profile, "rasa_servers": args.rasa_servers, "questions": args.questions, "levels": []}
     if args.profile == "production":
         results["tracker_store"] = args.tracker_store
     trees: dict[str, int] = {}
@@ -435,7 +458,7 @@ def main() -> int:
         rasa_pids = [pid for name, pid in groups.items() if name.startswith("rasa")]
         with ProcessWatch(groups, trees) as watch:
             for users in levels:
-                citizens = Citizens(stack.api_url, users)
+                citizens = Citizens(stack.api_url, users, questions=questions)
                 print(f"Warming up for {args.warmup:g} s, then measuring {args.seconds:g} s with {users} citizens",
                       file=sys.stderr)
 
@@ -464,7 +487,7 @@ def main() -> int:
                         [workdir / f"py-spy-{pid}.txt" for pid in rasa_pids], figures["rasa_cpu_ms_per_turn"])
                 results["levels"].append(figures)
             if not args.no_floor:
-                results["solo_cpu_ms"] = solo_cpu_ms(stack.api_url, watch)
+                results["solo_cpu_ms"] = solo_cpu_ms(stack.api_url, watch, questions)
     if not args.no_floor:
         results["floor_cpu_ms"] = round(floor_cpu_ms(workdir), 1)
         results["over_floor"] = {
