@@ -120,6 +120,8 @@ class Stack:
             "API_PORT": str(ports["api"]),
             "RASA_URLS": ",".join(rasa_urls),
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # each Rasa server's endpoints file beside the logs, not one more file in var/ per run
+            "ENDPOINTS_DIR": str(workdir),
             "RASA_TELEMETRY_ENABLED": "false",
         }
         shared.pop("RASA_URL", None)

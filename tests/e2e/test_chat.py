@@ -55,6 +55,14 @@ def test_greeting_follows_the_language_and_offers_buttons(assistant):
     assert body["messages"] and body["messages"][0]["text"]
 
 
+def test_each_rasa_server_reads_the_endpoints_file_its_stack_wrote_beside_its_logs(assistant):
+    # a stack started for tests leaves no endpoints file in var/ (make run still writes them there)
+    folder = assistant.processes["api"].log.parent
+    for url in assistant.rasa_urls:
+        written = (folder / f"endpoints-{url.rsplit(':', 1)[1]}.yml").read_text()
+        assert f"url: {assistant.processes['actions'].env['ACTION_SERVER_URL']}/webhook" in written
+
+
 def test_chat_says_so_when_the_action_server_is_down(assistant):
     """Kills the action server, then brings it back for the tests that follow."""
     assistant.processes["actions"].stop(sig_kill=True)
