@@ -64,7 +64,8 @@ from stack.processes import Process, Stack  # noqa: E402
 from stack.services import (  # noqa: E402
     TRACKER_STORES, free_port, listening_pid, postgresql_server, production_environment, redis_server,
 )
-from timing import percentile  # noqa: E402 (bench/, the script's folder)
+from eval_answers import questions as answer_questions  # noqa: E402 (bench/, the script's folder)
+from timing import percentile  # noqa: E402
 from store import DEMO_CASES  # noqa: E402
 
 # What citizens say, in the bot's language forms, written for this bench.
@@ -83,15 +84,13 @@ QUESTIONS = [
     "واش المشغل يقدر يطردني بلا سبب؟",
     "ch7al dyal l3otla 3andi f l3am?",
 ]
-# --questions dev: the answer-level dev set's questions, every language form (bench/data/answers),
-# with the action server's answer cache off: citizens word their questions each their own way,
-# so in service the cache seldom serves one, and a knowledge turn pays for the query pipeline.
-DEV_QUESTION_SETS = sorted((REPO_ROOT / "bench" / "data" / "answers").glob("dev-*.jsonl"))
 
 
 def dev_questions() -> list[str]:
-    items = [json.loads(line) for path in DEV_QUESTION_SETS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [text for item in items for text in item["forms"].values() if text]
+    """--questions dev: every language form of the answer dev set's questions (eval_answers.py),
+    asked with the action server's answer cache off: citizens word their questions each their own
+    way, so in service the cache seldom serves one, and a knowledge turn pays for the query pipeline."""
+    return [question for _, _, question in answer_questions("dev")]
 
 
 CASE_OPENINGS = [

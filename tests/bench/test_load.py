@@ -1,12 +1,12 @@
 """The load bench's questions, and its process watch: process groups, and trees of processes in
 sessions of their own."""
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from load import DEV_QUESTION_SETS, QUESTIONS, ProcessWatch, dev_questions  # noqa: E402
+from eval_answers import load_items  # noqa: E402
+from load import QUESTIONS, ProcessWatch, dev_questions  # noqa: E402
 
 # A parent in a session of its own whose two children each start a session of their own,
 # as PostgreSQL's backends do: only counting by descent finds them.
@@ -37,10 +37,10 @@ def test_a_tree_counts_every_descendant_where_a_group_counts_only_its_own(tmp_pa
 
 
 def test_the_default_questions_are_every_form_of_the_answer_dev_set_each_once():
-    items = [json.loads(line) for path in DEV_QUESTION_SETS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = load_items("dev")
     questions = dev_questions()
     forms = {form for item in items for form, text in item["forms"].items() if text}
-    assert len(DEV_QUESTION_SETS) == 2 and forms == {"en", "fr", "ar", "darija", "arabizi"}
+    assert forms == {"en", "fr", "ar", "darija", "arabizi"}
     assert len(questions) == len(set(questions)) == sum(1 for item in items for text in item["forms"].values() if text) >= 400
     # the fixed dozen, which the answer cache serves after their first time, are other questions
     assert not set(QUESTIONS) & set(questions)
