@@ -88,7 +88,9 @@ class RetrievedPassage(Document):
 def query_passage(doc: Document) -> RetrievedPassage:
     """``doc`` as unfiltered retrieval returns it: no embedding, only :data:`QUERY_META_FIELDS`."""
     meta = {k: doc.meta[k] for k in QUERY_META_FIELDS if k in doc.meta}
-    return RetrievedPassage(id=doc.id, content=doc.content, blob=doc.blob, meta=meta, score=doc.score)
+    return RetrievedPassage(
+        id=doc.id, content=doc.content, blob=doc.blob, meta=meta, score=doc.score, sparse_embedding=doc.sparse_embedding
+    )
 
 
 @dataclass
